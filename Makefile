@@ -1,0 +1,65 @@
+# Alongside: `make run` starts the assistant, `make test` runs every test.
+# Both set everything up on first use: Python 3.10 virtualenv, dependencies, the local spaCy
+# pipeline, the trained model (only when config, domain, data or content changed) and the database.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+# The first Python 3.10 found: python3.10 on PATH, else pyenv's. Rasa 3.6 refuses 3.11+.
+FIND_PYTHON310 = for candidate in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python; do \
+	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then echo "$$candidate"; break; fi; \
+	done
+
+.PHONY: help run test shell train validate migrate clean
+
+help:
+	@echo "make run       start Alongside (rasa server + action server) on localhost"
+	@echo "make test      run the whole test suite"
+	@echo "make shell     chat with Alongside in this terminal"
+	@echo "make train     train the model if anything that shapes it changed"
+	@echo "make validate  check the training data and domain (rasa data validate)"
+	@echo "make migrate   bring the database up to date"
+	@echo "make clean     remove the virtualenv, models and local data (var/)"
+
+$(INSTALLED): pyproject.toml
+	@python310=$$($(FIND_PYTHON310)); \
+	if [ -z "$$python310" ]; then \
+	  echo "Alongside needs Python 3.10 (Rasa 3.6 does not run on 3.11 or newer)."; \
+	  echo "Install it, for example with 'pyenv install 3.10.13' or 'apt-get install python3.10 python3.10-venv',"; \
+	  echo "then run make again."; \
+	  exit 1; \
+	fi; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python310"; "$$python310" -m venv $(VENV); fi
+	@echo "Installing dependencies (the first time takes a few minutes and about 3 GB)..."
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+run: $(INSTALLED)
+	@$(PY) -m bot run
+
+shell: $(INSTALLED)
+	@$(PY) -m bot shell
+
+train: $(INSTALLED)
+	@$(PY) -m bot train
+
+migrate: $(INSTALLED)
+	@$(PY) -m bot migrate
+
+validate: $(INSTALLED)
+	@$(PY) -m bot prepare
+	@$(PY) -m rasa data validate --config config.yml --domain var/build/domain --data bot/data --fail-on-warnings
+
+test: $(INSTALLED)
+	@$(PY) -m bot prepare
+	@$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) models var .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Alongside: a conversational assistant for recovery-focused mental health care coordination."""

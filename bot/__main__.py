@@ -1,0 +1,44 @@
+"""Command line: `python -m bot <command>`. The Makefile calls these; so can you.
+
+    prepare   build the spaCy pipeline and domain, train if needed, migrate the database
+    run       prepare, then start every process (rasa server, action server, ...) until Ctrl-C
+    shell     prepare, then chat in the terminal (rasa shell) with the action server running
+    train     train the model if config, domain, data or content changed
+    migrate   bring the database up to date
+"""
+from __future__ import annotations
+
+import sys
+
+from bot.settings import SettingsError, get_settings
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "run"
+    try:
+        settings = get_settings()
+    except SettingsError as problem:
+        print(f"Alongside cannot start: {problem}\nSee .env.example for every setting.", file=sys.stderr)
+        return 2
+    from bot import build, launcher
+    from bot.store.migrate import upgrade_to_head
+
+    if command == "train":
+        print(f"Model: {build.train_if_needed(settings)}")
+    elif command == "migrate":
+        upgrade_to_head()
+    elif command == "prepare":
+        build.train_if_needed(settings)
+        upgrade_to_head()
+    elif command in ("run", "shell"):
+        model = build.train_if_needed(settings)
+        upgrade_to_head()
+        return launcher.run(settings, model, shell=command == "shell")
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,16 @@
+"""The bridge from a Rasa conversation to the person in our database."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from sqlalchemy.orm import Session
+
+from bot.services.people import person_for_address
+from bot.store.models import Person
+
+DEFAULT_CHANNEL = "rest"
+
+
+def person_for_tracker(session: Session, tracker: Tracker) -> Person:
+    """The person this conversation belongs to, by channel and sender id (stored as a hash)."""
+    channel = tracker.get_latest_input_channel() or DEFAULT_CHANNEL
+    return person_for_address(session, channel, tracker.sender_id)

@@ -1,0 +1,52 @@
+"""Greeting and "who is this for?": asked once, remembered across sessions and channels."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.tracker_person import person_for_tracker
+from bot.services.people import set_role
+from bot.store.db import unit_of_work
+from bot.store.models import Role
+
+CHAT_ROLES = {Role.service_user.value, Role.carer.value}
+
+
+class ActionGreet(Action):
+    """New people hear what Alongside is and are asked who it is for; others are welcomed back."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        with unit_of_work() as session:
+            stored_role = person_for_tracker(session, tracker).role.value
+        role = tracker.get_slot("role") or (stored_role if stored_role in CHAT_ROLES else None)
+        if role is None:
+            dispatcher.utter_message(response="utter_greet_new")
+            dispatcher.utter_message(response="utter_ask_role")
+            return []
+        dispatcher.utter_message(response="utter_greet_returning")
+        dispatcher.utter_message(response="utter_menu")
+        return [SlotSet("role", role)]
+
+
+class ActionRememberRole(Action):
+    """Save the role the slot mapping just set, so other sessions and channels know it."""
+
+    def name(self) -> str:
+        return "action_remember_role"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        role = tracker.get_slot("role")
+        if role not in CHAT_ROLES:
+            dispatcher.utter_message(response="utter_ask_role")
+            return []
+        with unit_of_work() as session:
+            set_role(session, person_for_tracker(session, tracker), Role(role))
+        dispatcher.utter_message(response=f"utter_role_noted_{role}")
+        dispatcher.utter_message(response="utter_menu")
+        return []

@@ -1,0 +1,141 @@
+"""Start every Alongside process, say where to chat, and stop them all on Ctrl-C.
+
+Each process is one line in `processes()`. The launcher starts them in order, waits until each
+answers its readiness URL, and on Ctrl-C (or if any of them dies) stops every process group it
+started, so nothing is left behind.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT, Settings
+
+READY_TIMEOUT_S = 180
+STOP_TIMEOUT_S = 10
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    argv: list[str]
+    ready_url: str | None = None
+
+
+def action_server(settings: Settings) -> Process:
+    return Process(
+        "action server",
+        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(settings.action_port)],
+        f"http://localhost:{settings.action_port}/health",
+    )
+
+
+def rasa_server(settings: Settings, model: Path) -> Process:
+    return Process(
+        "rasa server",
+        [
+            sys.executable, "-m", "rasa", "run", "--model", str(model),
+            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
+        ],
+        f"http://localhost:{settings.rasa_port}/",
+    )
+
+
+def processes(settings: Settings, model: Path) -> list[Process]:
+    """Everything `make run` starts, in start order. Add a process here in one line."""
+    return [
+        action_server(settings),
+        rasa_server(settings, model),
+    ]
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "ACTION_SERVER_URL": settings.action_server_url,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def _wait_until_ready(process: Process, child: subprocess.Popen) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise RuntimeError(f"The {process.name} stopped while starting (exit code {child.returncode}).")
+        try:
+            with urllib.request.urlopen(process.ready_url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise RuntimeError(f"The {process.name} was not ready after {READY_TIMEOUT_S} s.")
+
+
+def _stop_all(children: list[subprocess.Popen]) -> None:
+    for child in reversed(children):
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    for child in reversed(children):
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+def _start(process: Process, environment: dict[str, str]) -> subprocess.Popen:
+    print(f"Starting the {process.name}...", flush=True)
+    # Its own process group, so stopping it also stops anything it started.
+    return subprocess.Popen(process.argv, cwd=PROJECT_ROOT, env=environment, start_new_session=True)
+
+
+def _print_where_to_chat(settings: Settings) -> None:
+    url = f"http://localhost:{settings.rasa_port}/webhooks/rest/webhook"
+    print(
+        "\nAlongside is running.\n"
+        f"  Chat over HTTP:  curl -s {url} -d '{{\"sender\":\"me\",\"message\":\"hello\"}}'\n"
+        "  Chat in a terminal: make shell (in another window, after stopping this one)\n"
+        f"  Text messages (SMS) without Twilio are written to {settings.sms_sink_path}\n"
+        "Press Ctrl-C to stop everything.\n",
+        flush=True,
+    )
+
+
+def run(settings: Settings, model: Path, shell: bool = False) -> int:
+    """Start the processes; in shell mode, chat in this terminal instead of serving HTTP."""
+    environment = child_environment(settings)
+    wanted = [action_server(settings)] if shell else processes(settings, model)
+    children: list[subprocess.Popen] = []
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        for process in wanted:
+            children.append(_start(process, environment))
+            if process.ready_url:
+                _wait_until_ready(process, children[-1])
+        if shell:
+            command = [sys.executable, "-m", "rasa", "shell", "--model", str(model), "--endpoints", "endpoints.yml"]
+            return subprocess.run(command, cwd=PROJECT_ROOT, env=environment).returncode
+        _print_where_to_chat(settings)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        stopped = next(p.name for p, c in zip(wanted, children) if c.poll() is not None)
+        print(f"The {stopped} stopped unexpectedly; stopping everything else.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping Alongside...", flush=True)
+        return 0
+    except RuntimeError as problem:
+        print(f"Alongside could not start: {problem}", file=sys.stderr)
+        return 1
+    finally:
+        _stop_all(children)

@@ -1,0 +1,164 @@
+"""`make run` end to end: the launcher starts the real servers, they answer over HTTP, and
+Ctrl-C leaves no process behind. One start-up serves every check here (it takes ~30 s)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+START_TIMEOUT_S = 240
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def child_pids(parent: int) -> set[int]:
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            children.add(int(stat.parent.name))
+    return children
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def post(port: int, body: bytes) -> tuple[int, object]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def say(port: int, sender: str, text: str) -> str:
+    status, replies = post(port, json.dumps({"sender": sender, "message": text}).encode())
+    assert status == 200
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+@pytest.fixture(scope="module")
+def running_alongside(tmp_path_factory, trained_model):
+    rasa_port, action_port = free_port(), free_port()
+    database = tmp_path_factory.mktemp("run") / "alongside.db"
+    environment = {
+        **os.environ,
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "ACTION_SERVER_URL": "",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=environment,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output = []
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        line = launcher.stdout.readline()
+        if not line and launcher.poll() is not None:
+            break
+        output.append(line)
+        if "Press Ctrl-C" in line:
+            break
+    else:
+        launcher.kill()
+    if launcher.poll() is not None or "Press Ctrl-C" not in "".join(output):
+        launcher.kill()
+        pytest.fail("make run did not start:\n" + "".join(output[-60:]))
+    yield launcher, rasa_port, "".join(output), database
+    if launcher.poll() is None:
+        launcher.kill()
+
+
+def test_prints_where_to_chat(running_alongside):
+    _, rasa_port, output, _ = running_alongside
+    assert f"http://localhost:{rasa_port}/webhooks/rest/webhook" in output
+
+
+def test_hello_gets_the_greeting_over_rest(running_alongside):
+    _, port, _, _ = running_alongside
+    text = say(port, "make-run-1", "hello")
+    assert "I'm Alongside" in text and "for yourself, or for someone you support" in text
+
+
+def test_what_can_you_do_and_gibberish(running_alongside):
+    _, port, _, _ = running_alongside
+    assert "wellness and recovery plan" in say(port, "make-run-2", "what can you do?")
+    assert "didn't understand" in say(port, "make-run-2", "zxqv plimbo wug")
+
+
+def test_conversations_are_kept_in_our_database(running_alongside):
+    """Rasa falls back to an in-memory store if ours fails to load; this would catch it."""
+    import sqlite3
+
+    _, port, _, database = running_alongside
+    say(port, "make-run-kept", "hello")
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT count(*) FROM events WHERE sender_id = 'make-run-kept'").fetchone()[0]
+    assert rows > 0
+
+
+def test_crisis_language_gets_the_contacts_over_rest(running_alongside):
+    _, port, _, _ = running_alongside
+    text = say(port, "make-run-3", "I want to kill myself")
+    assert "116 123" in text and "999" in text and "85258" in text
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "   ", "a" * 10_000, "😀🙂", "مرحبا كيف حالك", "/greet", "/stop{\"x\":1}"],
+    ids=["empty", "spaces", "10k", "emoji", "arabic", "slash-intent", "slash-entities"],
+)
+def test_bad_input_gets_a_kind_reply_not_an_error(running_alongside, message):
+    _, port, _, _ = running_alongside
+    assert say(port, "make-run-4", message).strip()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[]", b'{"message": "hi"}', b'{"sender": 5, "message": "hi"}', b'{"sender": "x"}'],
+)
+def test_malformed_requests_are_refused_with_a_clear_400(running_alongside, body):
+    _, port, _, _ = running_alongside
+    status, answer = post(port, body)
+    assert status == 400 and answer["error"]
+
+
+def test_ctrl_c_stops_every_process(running_alongside):
+    launcher, port, _, _ = running_alongside
+    children = child_pids(launcher.pid)
+    assert len(children) >= 2  # the action server and the rasa server
+    launcher.send_signal(signal.SIGINT)
+    assert launcher.wait(timeout=60) == 0
+    time.sleep(0.5)
+    assert not [pid for pid in children if alive(pid)]
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
