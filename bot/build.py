@@ -22,7 +22,7 @@ from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, get_settings
 CONFIG_PATH = PROJECT_ROOT / "config.yml"
 DOMAIN_PATH = PROJECT_ROOT / "domain.yml"
 DATA_DIR = PROJECT_ROOT / "bot" / "data"
-CUSTOM_COMPONENTS_DIR = PROJECT_ROOT / "bot" / "nlu"
+CUSTOM_COMPONENT_DIRS = (PROJECT_ROOT / "bot" / "nlu", PROJECT_ROOT / "bot" / "policies")
 BUILT_DOMAIN_DIR = VAR_DIR / "build" / "domain"
 MODEL_PREFIX = "alongside-"
 
@@ -40,6 +40,7 @@ def crisis_responses(settings: Settings) -> dict:
                 {"text": f"{content.render('for_self')}\n{hint}"},
             ],
             "utter_crisis_contacts": [{"text": content.render("contacts_on_request")}],
+            "utter_not_what_i_meant": [{"text": content.render("not_what_i_meant")}],
         },
     }
 
@@ -58,7 +59,9 @@ def build_domain(settings: Settings | None = None) -> Path:
 
 def _inputs() -> list[Path]:
     files = [CONFIG_PATH, *sorted(BUILT_DOMAIN_DIR.glob("*.yml"))]
-    files += sorted(DATA_DIR.rglob("*.yml")) + sorted(CUSTOM_COMPONENTS_DIR.rglob("*.py"))
+    files += sorted(DATA_DIR.rglob("*.yml"))
+    for directory in CUSTOM_COMPONENT_DIRS:
+        files += sorted(directory.rglob("*.py"))
     return files
 
 

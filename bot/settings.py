@@ -154,3 +154,9 @@ def get_settings() -> Settings:
     """Settings for this process, read once. Tests call `get_settings.cache_clear()` after
     changing the environment."""
     return load_settings()
+
+
+def public_base_url() -> str:
+    """Where people reach the rasa server: PUBLIC_BASE_URL, or localhost for local use."""
+    settings = get_settings()
+    return settings.public_base_url or f"http://localhost:{settings.rasa_port}"

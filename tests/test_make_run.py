@@ -152,6 +152,24 @@ def test_malformed_requests_are_refused_with_a_clear_400(running_alongside, body
     assert status == 400 and answer["error"]
 
 
+def test_a_plan_export_link_opens_a_printable_page_and_a_forged_one_does_not(running_alongside):
+    import re
+
+    _, port, _, _ = running_alongside
+    say(port, "make-run-export", "I want to write down my triggers")
+    say(port, "make-run-export", "crowds, <script>alert(1)</script>")
+    say(port, "make-run-export", "stop")
+    text = say(port, "make-run-export", "download my plan")
+    token = re.search(r"/webhooks/plan/export/([A-Za-z0-9_.-]+)", text).group(1).rstrip(".")
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/plan/export/{token}", timeout=30) as page:
+        html = page.read().decode()
+        assert page.status == 200 and "default-src 'none'" in page.headers["Content-Security-Policy"]
+    assert "crowds" in html and "<script>alert" not in html
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/plan/export/{token[:-3]}abc", timeout=30)
+    assert refused.value.code == 404
+
+
 def test_ctrl_c_stops_every_process(running_alongside):
     launcher, port, _, _ = running_alongside
     children = child_pids(launcher.pid)

@@ -13,7 +13,8 @@ import yaml
 from bot.settings import PROJECT_ROOT, Settings
 
 CRISIS_CONTENT_PATH = PROJECT_ROOT / "content" / "crisis.yml"
-MESSAGE_KEYS = ("for_self", "for_someone_else", "contacts_on_request", "not_what_i_meant_hint")
+MESSAGE_KEYS = ("for_self", "for_someone_else", "contacts_on_request", "not_what_i_meant", "not_what_i_meant_hint")
+MESSAGES_WITH_CONTACTS = ("for_self", "for_someone_else", "contacts_on_request", "not_what_i_meant")
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def load_crisis_content(settings: Settings, path: Path = CRISIS_CONTENT_PATH) ->
         text = messages.get(key)
         if not isinstance(text, str) or not text.strip():
             raise _problem(path, f"messages.{key}", "is missing or empty")
-    for key in ("for_self", "for_someone_else", "contacts_on_request"):
+    for key in MESSAGES_WITH_CONTACTS:
         if "{contacts}" not in messages[key]:
             raise _problem(path, f"messages.{key}", "must contain {contacts}")
     return CrisisContent(tuple(contacts), {key: messages[key].strip() for key in MESSAGE_KEYS})

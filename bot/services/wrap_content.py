@@ -65,14 +65,31 @@ REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "section_done": frozenset({"section"}),
         "next_section_offer": frozenset({"section"}),
         "plan_done": frozenset(),
+        "progress": frozenset({"started", "total"}),
+        "undone": frozenset({"items"}),
+        "nothing_to_undo": frozenset(),
+        "already_saved": frozenset(),
+        "cannot_use": frozenset(),
+        "cannot_use_offer_skip": frozenset(),
+        "nothing_saved_yet": frozenset(),
+        "more_pages": frozenset({"page", "pages"}),
+        "no_more_pages": frozenset(),
+        "export_ready": frozenset({"url", "minutes"}),
+        "export_link_expired": frozenset(),
+        "export_title": frozenset(),
+        "export_made_on": frozenset({"date"}),
+        "not_filled_in": frozenset(),
         "not_a_legal_document": frozenset(),
     }
 )
-PLACEHOLDERS = frozenset({"items", "answer", "section"})
+PLACEHOLDERS = frozenset(
+    {"items", "answer", "section", "date", "started", "total", "page", "pages", "url", "minutes"}
+)
 
 MAX_PROMPT_CHARS = 300  # a prompt must fit one SMS reply with room for its example
 MAX_MESSAGE_CHARS = 320  # DESIGN.md: no SMS message over about 320 characters
 MAX_TITLE_CHARS = 40
+MAX_LABEL_CHARS = 60  # a label is a heading in the plan read back by SMS
 
 # GSM 03.38: the characters a plain SMS can carry. Anything else (curly quotes, dashes, emoji)
 # switches the whole message to UCS-2 and cuts each SMS part from 153 to 67 characters.
@@ -84,10 +101,11 @@ GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")  # allowed, but each costs two char
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: faster
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_MATCH_WORD = re.compile(r"[^\W_]+")
 _QUESTION_FIELDS = frozenset(
-    {"id", "prompt", "example", "kind", "item_kind", "part", "basis", "same_as"}
+    {"id", "label", "prompt", "example", "kind", "item_kind", "part", "basis", "same_as"}
 )
-_SECTION_FIELDS = frozenset({"id", "title", "explanation", "questions"})
+_SECTION_FIELDS = frozenset({"id", "title", "keywords", "explanation", "questions"})
 _TOP_FIELDS = frozenset({"source", "version", "texts", "sections"})
 
 
@@ -104,6 +122,7 @@ class Question:
     part: int | None = None
     basis: str | None = None
     same_as: str | None = None
+    label: str = ""  # a short heading for the answers in the person's plan ("My triggers")
 
     @property
     def is_list(self) -> bool:
@@ -121,6 +140,8 @@ class Section:
     title: str
     explanation: str
     questions: tuple[Question, ...]
+    # Words a person might use to name the section; see match_words for how they compare.
+    keywords: tuple[str, ...] = ()
 
     @property
     def question_ids(self) -> tuple[str, ...]:
@@ -176,6 +197,15 @@ class WrapContent:
     def text(self, text_id: str, **values: str) -> str:
         """A shared text with its placeholders filled in (KeyError if one is not given)."""
         return self.texts[text_id].format(**values)
+
+
+def match_words(text: str) -> tuple[str, ...]:
+    """Lower-case words with apostrophes dropped ("I'm" -> "im"), for matching keywords.
+
+    Keywords are checked with this at load time and text is matched with it, so the two agree.
+    """
+    folded = text.casefold().replace("'", "").replace("\u2019", "")
+    return tuple(_MATCH_WORD.findall(folded))
 
 
 def gsm7_length(text: str) -> int:
@@ -310,7 +340,21 @@ class _Parser:
                 raise self.problem(section_id, "section is missing")
         if found != SECTION_IDS:
             raise self.problem("sections", f"must be in this order: {', '.join(SECTION_IDS)}")
+        self.check_keywords_are_unambiguous(sections)
         return tuple(sections)
+
+    def check_keywords_are_unambiguous(self, sections: list[Section]) -> None:
+        """A keyword in two sections could send a person to the wrong one."""
+        owners: dict[tuple[str, ...], str] = {}
+        for section in sections:
+            for keyword in section.keywords:
+                words = match_words(keyword)
+                owner = owners.setdefault(words, section.id)
+                if owner != section.id:
+                    raise self.problem(
+                        f"{section.id}.keywords",
+                        f"keyword {keyword!r} is already used by section {owner!r}",
+                    )
 
     def section(self, section_id: str, entry: dict, questions_so_far: dict) -> Section:
         self.no_unknown_fields(section_id, entry, _SECTION_FIELDS)
@@ -319,6 +363,7 @@ class _Parser:
             raise self.problem(
                 f"{section_id}.title", f"is {len(title)} characters; keep it under {MAX_TITLE_CHARS}"
             )
+        keywords = self.keywords(f"{section_id}.keywords", entry.get("keywords"))
         explanation = self.required_text(f"{section_id}.explanation", entry.get("explanation"))
         self.fits_sms(f"{section_id}.explanation", explanation)
         raw_questions = entry.get("questions")
@@ -331,7 +376,17 @@ class _Parser:
             questions.append(question)
         if section_id == "crisis_plan":
             self.check_crisis_parts(questions)
-        return Section(section_id, title, explanation, tuple(questions))
+        return Section(section_id, title, explanation, tuple(questions), keywords)
+
+    def keywords(self, entry: str, raw: Any) -> tuple[str, ...]:
+        if not isinstance(raw, list) or not raw:
+            raise self.problem(entry, "needs a list of keywords")
+        keywords = []
+        for value in raw:
+            if not isinstance(value, str) or not match_words(value):
+                raise self.problem(entry, f"keyword {value!r} has no words")
+            keywords.append(" ".join(value.split()))
+        return tuple(keywords)
 
     def check_crisis_parts(self, questions: list[Question]) -> None:
         """All nine parts of the crisis plan, in order; anything else says why it is there."""
@@ -367,6 +422,11 @@ class _Parser:
             raise self.problem(entry, "duplicate question id")
         self.no_unknown_fields(entry, raw, _QUESTION_FIELDS)
 
+        label = self.required_text(f"{entry}.label", raw.get("label"))
+        if len(label) > MAX_LABEL_CHARS:
+            raise self.problem(
+                f"{entry}.label", f"is {len(label)} characters; keep it under {MAX_LABEL_CHARS}"
+            )
         prompt = self.required_text(f"{entry}.prompt", raw.get("prompt"))
         if len(prompt) > MAX_PROMPT_CHARS:
             raise self.problem(
@@ -408,7 +468,7 @@ class _Parser:
                 raise self.problem(f"{entry}.same_as", f"{same_as!r} is not a {kind} question")
 
         question = Question(
-            question_id, section_id, prompt, example, kind, item_kind, part, basis, same_as
+            question_id, section_id, prompt, example, kind, item_kind, part, basis, same_as, label
         )
         self.fits_sms(f"{entry}.example", question.message, what="prompt and example together")
         return question

@@ -16,6 +16,7 @@ from bot.services.list_answers import split_items
 from bot.services.wrap_content import (
     GSM7_BASIC,
     GSM7_EXTENSION,
+    MAX_LABEL_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_PROMPT_CHARS,
     REQUIRED_TEXTS,
@@ -25,6 +26,7 @@ from bot.services.wrap_content import (
     first_non_gsm7,
     gsm7_length,
     load_wrap_content,
+    match_words,
 )
 
 EXPECTED_QUESTIONS = {
@@ -64,7 +66,7 @@ def person_facing_texts(content: wrap_content.WrapContent) -> list[str]:
     for section in content.sections:
         texts += [section.title, section.explanation]
         for question in section.questions:
-            texts += [question.prompt, question.example]
+            texts += [question.label, question.prompt, question.example]
     return texts
 
 
@@ -165,6 +167,30 @@ def test_lookups(content) -> None:
         wrap_content.section("no_such_section")
     with pytest.raises(KeyError, match="no_such_question"):
         wrap_content.question("no_such_question")
+
+
+def test_every_question_has_a_short_label_for_the_plan(content) -> None:
+    for question in content.questions:
+        assert question.label, question.id
+        assert len(question.label) <= MAX_LABEL_CHARS, question.id
+    assert content.question("toolbox").label == "What helps me stay well"
+    assert content.question("triggers").label == "My triggers"
+    assert content.question("trigger_must_do").label == "Things I must do when a trigger happens"
+
+
+def test_every_section_has_keywords_and_none_is_shared(content) -> None:
+    owners: dict[tuple[str, ...], str] = {}
+    for section in content.sections:
+        assert section.keywords, section.id
+        for keyword in section.keywords:
+            assert owners.setdefault(match_words(keyword), section.id) == section.id, keyword
+    assert "triggers" in content.section("triggers").keywords
+
+
+def test_match_words_folds_case_and_apostrophes() -> None:
+    assert match_words("When I'm WELL, post-crisis") == ("when", "im", "well", "post", "crisis")
+    assert match_words("when I\u2019m well") == ("when", "im", "well")
+    assert match_words(" ,. ") == ()
 
 
 def test_question_ids_are_unique_across_sections(content) -> None:
@@ -314,6 +340,17 @@ BAD_EDITS = [
     (set_text("later", ...), "texts.later", "is missing"),
     (set_text("later", "OK. “Later” it is."), "texts.later", "U+201C"),
     (set_text("intro", "word " * 70), "texts.intro", "the limit is 320"),
+    (set_text("export_made_on", "Made today."), "texts.export_made_on", "must contain {date}"),
+    (set_text("not_filled_in", ...), "texts.not_filled_in", "is missing"),
+    (break_question("triggers", label=...), "triggers.triggers.label", "missing or empty"),
+    (break_question("triggers", label="L" * 61), "triggers.triggers.label", "61 characters"),
+    (break_question("triggers", label="My “triggers”"), "triggers.triggers.label", "U+201C"),
+    (set_section_field("triggers", "keywords", ...), "triggers.keywords", "needs a list of keywords"),
+    (set_section_field("triggers", "keywords", []), "triggers.keywords", "needs a list of keywords"),
+    (set_section_field("triggers", "keywords", ["triggers", " ?! "]), "triggers.keywords",
+     "keyword ' ?! ' has no words"),
+    (set_section_field("triggers", "keywords", ["triggers", "Tool Box"]), "triggers.keywords",
+     "keyword 'Tool Box' is already used by section 'wellness_toolbox'"),
 ]
 
 

@@ -1,0 +1,1 @@
+"""Custom dialogue policies (deterministic only)."""

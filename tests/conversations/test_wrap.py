@@ -1,0 +1,147 @@
+"""Building a WRAP by conversation: saved as you go, resumable, reviewable, exportable."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from bot.services import wrap
+from bot.services.people import person_for_address
+from bot.services.wrap_content import load_wrap_content
+from bot.store.db import unit_of_work
+from tests.support.in_process import Conversation
+
+pytestmark = pytest.mark.slow
+
+
+def saved(conversation: Conversation, question_id: str | None = None, section_id: str | None = None) -> list[str]:
+    with unit_of_work() as session:
+        person = person_for_address(session, conversation.channel, conversation.sender_id)
+        plan = wrap.plan_for(session, person.id)
+        return [item.text for item in wrap.current_items(session, plan, section_id=section_id, question_id=question_id)]
+
+
+def position(conversation: Conversation) -> str | None:
+    with unit_of_work() as session:
+        person = person_for_address(session, conversation.channel, conversation.sender_id)
+        return wrap.plan_for(session, person.id).position_question_id
+
+
+def prompt_of(question_id: str) -> str:
+    return load_wrap_content().question(question_id).prompt
+
+
+async def test_going_straight_to_triggers_and_saving_a_list_as_it_is_given(conversation):
+    text = await conversation.say_text("I want to write down my triggers")
+    assert prompt_of("triggers") in text
+    reply = await conversation.say_text("crowds, arguments and payday")
+    assert saved(conversation, "triggers") == ["crowds", "arguments", "payday"]  # saved before "that's all"
+    assert "crowds, arguments and payday" in reply
+    await conversation.say("loud music")
+    assert saved(conversation, "triggers") == ["crowds", "arguments", "payday", "loud music"]
+    text = await conversation.say_text("that's all")
+    assert prompt_of("trigger_must_do") in text
+
+
+async def test_a_whole_section_then_the_offer_of_the_next(conversation):
+    await conversation.say("I want to make my wellness plan")
+    await conversation.say("a walk, a bath, ringing my sister")
+    text = await conversation.say_text("that's all")
+    assert load_wrap_content().section("wellness_toolbox").title in text
+    assert "start it now" in text
+    assert saved(conversation, section_id="wellness_toolbox") == ["a walk", "a bath", "ringing my sister"]
+    text = await conversation.say_text("yes")
+    assert prompt_of("when_well") in text
+
+
+async def test_stop_in_the_middle_and_carry_on_in_a_new_session(conversation, agent):
+    from rasa.shared.core.events import SessionStarted
+
+    await conversation.say("let's do my early warning signs")
+    await conversation.say("I stop sleeping, I stop answering the phone")
+    assert saved(conversation, "warning_signs") == ["I stop sleeping", "I stop answering the phone"]
+    text = await conversation.say_text("later")
+    assert "saved" in text
+    tracker = await conversation.tracker()
+    tracker.update(SessionStarted())
+    await agent.tracker_store.save(tracker)
+
+    text = await conversation.say_text("carry on with my plan")
+    assert prompt_of("warning_signs") in text or "Anything else" in text
+    await conversation.say("not eating")
+    assert saved(conversation, "warning_signs")[-1] == "not eating"
+
+
+async def test_skip_back_and_undo(conversation):
+    await conversation.say("I want to do my triggers")
+    await conversation.say("crowds")
+    await conversation.say("undo")
+    assert saved(conversation, "triggers") == []
+    await conversation.say("skip")
+    assert position(conversation) == "trigger_must_do"
+    text = await conversation.say_text("go back")
+    assert prompt_of("triggers") in text
+    assert position(conversation) == "triggers"
+
+
+async def test_a_question_mid_section_is_answered_and_nothing_is_saved(conversation):
+    await conversation.say("my triggers")
+    text = await conversation.say_text("what is a trigger?")
+    assert load_wrap_content().section("triggers").explanation in text
+    assert saved(conversation, "triggers") == []
+
+
+async def test_answers_it_cannot_use_get_an_explanation_and_an_offer_to_move_on(conversation):
+    await conversation.say("my triggers")
+    first = await conversation.say_text("...")
+    second = await conversation.say_text("!!!")
+    assert first and second and first != second
+    assert "skip" in second.lower()
+    assert saved(conversation, "triggers") == []
+
+
+async def test_show_my_plan_and_show_one_part(conversation):
+    await conversation.say("my triggers")
+    await conversation.say("crowds, payday")
+    await conversation.say("that's all")
+    await conversation.say("stop")
+    text = await conversation.say_text("show my triggers")
+    assert "crowds" in text and "payday" in text
+    text = await conversation.say_text("show my plan")
+    assert "crowds" in text
+
+
+async def test_sms_pages_are_short_and_more_gives_the_rest(agent):
+    sms = Conversation(agent, sender_id=f"sms-{uuid.uuid4()}", channel="sms")
+    await sms.say("I want to make my wellness plan")
+    await sms.say(", ".join(f"thing number {n} that helps me feel better" for n in range(12)))
+    await sms.say("that's all")
+    await sms.say("stop")
+    replies = await sms.say("show my plan")
+    assert all(len(reply.text) <= 320 for reply in replies)
+    assert any("MORE" in reply.text for reply in replies)
+    more = await sms.say_text("more")
+    assert "thing number" in more
+
+
+async def test_export_gives_a_short_lived_link_to_this_persons_plan(conversation):
+    """The page itself is fetched over HTTP from the real server in tests/test_make_run.py."""
+    from datetime import datetime, timezone
+
+    from bot.services.export_links import person_for_export_token
+
+    await conversation.say("my triggers")
+    await conversation.say("crowds")
+    await conversation.say("stop")
+    text = await conversation.say_text("download my plan")
+    match = re.search(r"/webhooks/plan/export/([A-Za-z0-9_.-]+)", text)
+    assert match, text
+    with unit_of_work() as session:
+        person = person_for_address(session, conversation.channel, conversation.sender_id)
+        assert person_for_export_token(match.group(1), datetime.now(timezone.utc)) == person.id
+
+
+async def test_export_with_an_empty_plan_says_so(conversation):
+    text = await conversation.say_text("download my plan")
+    assert "/webhooks/plan/export/" not in text and text.strip()
