@@ -24,6 +24,7 @@ CRISIS_INTENT = "crisis"
 ANSWER_SLOT = "wrap_answer"
 LIST_OPEN_SLOT = "wrap_list_open"
 UNUSABLE_SLOT = "wrap_unusable_answers"
+INTERRUPTED_SLOT = "interrupted_loop"
 SECTION_DONE = "section_done"
 PAUSED = "paused"
 UNUSABLE_BEFORE_OFFERING_SKIP = 2
@@ -62,8 +63,7 @@ class ActionWrapStart(Action):
             _say(dispatcher, "controls_reminder")
         else:
             _say(dispatcher, "progress", started=str(progress.started), total=str(progress.total_sections))
-        return [SlotSet(ANSWER_SLOT, None), SlotSet(LIST_OPEN_SLOT, False), SlotSet(UNUSABLE_SLOT, 0.0),
-                SlotSet("interrupted_loop", None)]
+        return [SlotSet(ANSWER_SLOT, None), SlotSet(LIST_OPEN_SLOT, False), SlotSet(UNUSABLE_SLOT, 0.0)]
 
 
 class ActionAskWrapAnswer(Action):
@@ -105,7 +105,10 @@ class ValidateWrapForm(FormValidationAction):
         with unit_of_work() as session:
             plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
             question_id = plan.position_question_id or load_wrap_content().sections[0].questions[0].id
-            return self._answer(session, plan, question_id, text, dispatcher, tracker)
+            result = self._answer(session, plan, question_id, text, dispatcher, tracker)
+        # The plan is going again, so it is no longer "paused by a crisis reply". Cleared here,
+        # not when resuming, because the resume rule is conditioned on this slot.
+        return {**result, INTERRUPTED_SLOT: None}
 
     def _answer(self, session, plan, question_id, text, dispatcher, tracker) -> dict[str, Any]:
         content = load_wrap_content()
