@@ -30,6 +30,7 @@ from bot.settings import PROJECT_ROOT
 
 MAX_TEXT_CHARS = 50_000  # far beyond any SMS or chat message; keeps one request bounded
 SUBJECT_RULES = ("actor", "aggressor", "victim")
+END_MARKS = (".", "!", "?", ",", ";", ":")
 BIG_NUMBER = (
     r"^([1-9][0-9]+|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
     r"nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|dozens?)$"
@@ -129,7 +130,9 @@ class _Compiler:
         words: list[str] = []
         for part in spec.split("|"):
             part = part.lstrip("~")  # "~a|~b" reads as "~a|b"
-            if part.startswith("@"):
+            if part == "<end>":
+                words += list(END_MARKS)
+            elif part.startswith("@"):
                 if part[1:] not in self.lists:
                     raise self.problem(pattern_id, f"unknown list {part}")
                 words += self.lists[part[1:]]
@@ -146,7 +149,7 @@ class _Compiler:
         if slot == "_":
             return [{"OP": "?"} if optional else {}]
         if slot == "<end>":
-            return [{"IS_PUNCT": True}]
+            return [{"LOWER": {"IN": list(END_MARKS)}}]
         if slot == "#big":
             return [{"LOWER": {"REGEX": BIG_NUMBER}, **({"OP": "?"} if optional else {})}]
         if slot.startswith("!"):
@@ -160,11 +163,11 @@ class _Compiler:
             if attribute == "LOWER" and len(tokens) > 1:
                 return [dict({"LOWER": t}, **({"OP": "?"} if optional else {})) for t in tokens]
         for word in words:
-            if word.startswith("'") or word == "n't":
+            if word.startswith("'") or word == "n't" or word in END_MARKS:
                 continue  # contractions are tokens of their own after a word ("i'm" -> i, 'm)
             if len(self.nlp.make_doc(normalise(word)[:-2])) != 1:
                 raise self.problem(pattern_id, f"{word!r} in a choice must be one word")
-        values = [word if word.startswith("'") or word == "n't" else normalise(word)[:-2] for word in words]
+        values = [word if word.startswith("'") or word == "n't" or word in END_MARKS else normalise(word)[:-2] for word in words]
         if attribute == "LEMMA":
             values = [self.nlp(value)[0].lemma_ for value in values]
         entry: dict = {attribute: {"IN": sorted(set(values))}}
