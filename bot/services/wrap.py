@@ -108,7 +108,7 @@ def current_items(
 
 def history(session: Session, plan: WrapPlan) -> list[WrapItem]:
     """Every item ever saved, removed ones too, oldest first (for the person's data export)."""
-    query = select(WrapItem).where(WrapItem.plan_id == plan.id).order_by(WrapItem.number)
+    query = select(WrapItem).where(WrapItem.plan_id == plan.id).order_by(WrapItem.number, WrapItem.created_at)
     return list(session.execute(query).scalars())
 
 
@@ -147,12 +147,13 @@ def remove_item(session: Session, plan: WrapPlan, item_id: str) -> WrapItem:
 def change_item(
     session: Session, plan: WrapPlan, item_id: str, new_text: str, channel: str
 ) -> WrapItem:
-    """Put new words in place of an item: a new item that points back to the one it replaces."""
+    """Put new words in place of an item: a new item that points back to the one it replaces.
+    It takes the old item's number, so it keeps its place in the plan."""
     old = _live_item(session, plan, item_id)
     text = (new_text or "").strip()
     if not text:
         raise ValueError("An item cannot be changed to nothing; remove it instead.")
-    (number,) = _next_item_numbers(session, plan, 1)
+    number = old.number
     new = WrapItem(
         plan_id=plan.id,
         answer_id=new_id(),

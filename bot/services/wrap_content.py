@@ -80,10 +80,16 @@ REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "export_made_on": frozenset({"date"}),
         "not_filled_in": frozenset(),
         "not_a_legal_document": frozenset(),
+        "confirm_remove": frozenset({"item", "section"}),
+        "confirm_change": frozenset({"item", "new"}),
+        "removed": frozenset({"item"}),
+        "changed": frozenset({"item", "new"}),
+        "edit_not_found": frozenset(),
+        "edit_cancelled": frozenset(),
     }
 )
 PLACEHOLDERS = frozenset(
-    {"items", "answer", "section", "date", "started", "total", "page", "pages", "url", "minutes"}
+    {"items", "answer", "section", "date", "started", "total", "page", "pages", "url", "minutes", "item", "new"}
 )
 
 MAX_PROMPT_CHARS = 300  # a prompt must fit one SMS reply with room for its example

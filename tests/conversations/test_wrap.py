@@ -145,3 +145,55 @@ async def test_export_gives_a_short_lived_link_to_this_persons_plan(conversation
 async def test_export_with_an_empty_plan_says_so(conversation):
     text = await conversation.say_text("download my plan")
     assert "/webhooks/plan/export/" not in text and text.strip()
+
+
+async def test_remove_and_change_an_item_after_a_yes_keeping_history(conversation):
+    await conversation.say("I want to write down my triggers")
+    await conversation.say("crowds, payday, loud music")
+    await conversation.say("stop")
+
+    text = await conversation.say_text("remove payday from my triggers")
+    assert '"payday"' in text and "yes or no" in text.lower()
+    assert "payday" in saved(conversation, "triggers")  # nothing happens before the yes
+    await conversation.say("yes")
+    assert saved(conversation, "triggers") == ["crowds", "loud music"]
+
+    await conversation.say("change crowds to busy places")
+    await conversation.say("no")
+    assert saved(conversation, "triggers") == ["crowds", "loud music"]
+    await conversation.say("change crowds to busy places")
+    await conversation.say("yes")
+    assert saved(conversation, "triggers") == ["busy places", "loud music"]
+
+    with unit_of_work() as session:
+        person = person_for_address(session, conversation.channel, conversation.sender_id)
+        history = [item.text for item in wrap.history(session, wrap.plan_for(session, person.id))]
+    assert {"payday", "crowds", "busy places"} <= set(history)
+
+
+async def test_removing_something_that_is_not_there_says_so(conversation):
+    text = await conversation.say_text("remove unicorns from my plan")
+    assert "could not find" in text
+
+
+@pytest.mark.parametrize("channel", ["sms", "rest"])
+@pytest.mark.parametrize("section_id", [section.id for section in load_wrap_content().sections])
+async def test_every_section_can_be_completed_by_plain_text(agent, channel, section_id):
+    """Open the section by name, answer every question, finish it: each answer saved as given."""
+    content = load_wrap_content()
+    section = content.section(section_id)
+    person = Conversation(agent, sender_id=f"{channel}-{uuid.uuid4()}", channel=channel)
+    replies = await person.say(f"I want to do my {section.keywords[0]}")
+    for number, question in enumerate(section.questions):
+        assert question.prompt in "\n".join(r.text for r in replies), question.id
+        replies = await person.say(f"answer {number} one, answer {number} two" if question.is_list else f"answer {number}")
+        assert saved(person, question.id), question.id  # saved the moment it was given
+        if question.is_list:
+            replies += await person.say("that's all")
+    text = "\n".join(r.text for r in replies)
+    assert content.text("section_done", section=section.title) in text
+    if channel == "sms":
+        assert all(len(reply.text) <= 320 for reply in replies)
+    following = content.next_section_after(section_id)
+    if following:
+        assert any(reply.button_titles for reply in replies)  # the web shows buttons; SMS numbers them (channel)

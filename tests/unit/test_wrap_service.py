@@ -177,11 +177,11 @@ def test_changing_an_item_keeps_its_history(person_id):
         assert (changed.text, changed.replaces_id, changed.channel) == ("loud music", noise.id, "web")
         assert (changed.question_id, changed.item_kind) == ("triggers", "trigger")
         old_id, new_id = noise.id, changed.id
-    assert current(person_id) == ["crowds", "payday", "loud music"]
+    assert current(person_id) == ["crowds", "loud music", "payday"]  # the change keeps its place
     with unit_of_work() as session:
         plan = wrap.plan_for(session, person_id)
         everything = wrap.history(session, plan)
-        assert texts(everything) == ["crowds", "noise", "payday", "loud music"]
+        assert texts(everything) == ["crowds", "noise", "loud music", "payday"]
         old = next(item for item in everything if item.id == old_id)
         assert old.removed_at is not None
         assert next(item for item in everything if item.id == new_id).removed_at is None
