@@ -111,19 +111,27 @@ def _print_where_to_chat(settings: Settings) -> None:
     )
 
 
+def _stop_requested(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(settings: Settings, model: Path, shell: bool = False) -> int:
     """Start the processes; in shell mode, chat in this terminal instead of serving HTTP."""
     environment = child_environment(settings)
     wanted = [action_server(settings)] if shell else processes(settings, model)
     children: list[subprocess.Popen] = []
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):  # kill, or the terminal closing
+        signal.signal(stop_signal, _stop_requested)
     try:
         for process in wanted:
             children.append(_start(process, environment))
             if process.ready_url:
                 _wait_until_ready(process, children[-1])
         if shell:
-            command = [sys.executable, "-m", "rasa", "shell", "--model", str(model), "--endpoints", "endpoints.yml"]
+            command = [
+                sys.executable, "-m", "rasa", "shell", "--model", str(model), "--endpoints", "endpoints.yml",
+                "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
+            ]
             return subprocess.run(command, cwd=PROJECT_ROOT, env=environment).returncode
         _print_where_to_chat(settings)
         while all(child.poll() is None for child in children):

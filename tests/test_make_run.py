@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -88,14 +89,23 @@ def running_alongside(tmp_path_factory, trained_model):
         output.append(line)
         if "Press Ctrl-C" in line:
             break
-    else:
-        launcher.kill()
     if launcher.poll() is not None or "Press Ctrl-C" not in "".join(output):
-        launcher.kill()
+        stop(launcher)
         pytest.fail("make run did not start:\n" + "".join(output[-60:]))
+    # Keep reading what the servers print, so a full pipe never blocks them.
+    threading.Thread(target=lambda: [None for _ in launcher.stdout], daemon=True).start()
     yield launcher, rasa_port, "".join(output), database
+    stop(launcher)
+
+
+def stop(launcher: subprocess.Popen) -> None:
+    """Stop the launcher the way a person would, so it stops its children; kill only if stuck."""
     if launcher.poll() is None:
-        launcher.kill()
+        launcher.send_signal(signal.SIGTERM)
+        try:
+            launcher.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            launcher.kill()
 
 
 def test_prints_where_to_chat(running_alongside):
