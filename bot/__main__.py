@@ -21,7 +21,16 @@ def main(argv: list[str]) -> int:
         print(f"Alongside cannot start: {problem}\nSee .env.example for every setting.", file=sys.stderr)
         return 2
     from bot import build, launcher
+    from bot.services.content_check import check_all_content
     from bot.store.migrate import upgrade_to_head
+
+    if command in ("run", "shell", "prepare", "train"):
+        try:
+            build.prepare(settings)
+            check_all_content(settings)
+        except (ValueError, OSError) as problem:
+            print(f"Alongside cannot start: a content file has a problem.\n{problem}", file=sys.stderr)
+            return 2
 
     if command == "train":
         print(f"Model: {build.train_if_needed(settings)}")

@@ -1,0 +1,32 @@
+"""Check every content file before anything starts.
+
+A service edits content/ by hand. A mistake there must stop start-up with a message naming
+the file, the entry and the problem, rather than surface later as a confused reply to
+someone who needed a clear one. Each loader raises ValueError in that form.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.services.controls import _phrases
+from bot.services.crisis_content import load_crisis_content
+from bot.services.crisis_detection import CrisisDetector, default_patterns_path
+from bot.services.wrap_content import load_wrap_content
+from bot.settings import Settings
+
+
+def check_all_content(settings: Settings) -> None:
+    """Raise ValueError for the first problem found in content/."""
+    from bot.nlu.spacy_pipeline import load_pipeline
+
+    load_crisis_content(settings)
+    patterns_path = default_patterns_path()
+    try:
+        patterns = yaml.safe_load(Path(patterns_path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ValueError(f"{patterns_path}: not valid YAML: {error}") from error
+    CrisisDetector(load_pipeline(str(settings.spacy_model_path)), patterns, str(patterns_path))
+    load_wrap_content()
+    _phrases()
