@@ -41,7 +41,7 @@ def _send_page(dispatcher: CollectingDispatcher, pages: list[str], index: int) -
         dispatcher.utter_message(
             text=content.text("more_pages", page=str(index + 1), pages=str(len(pages)))
         )
-        return [SlotSet(PAGE_SLOT, float(index + 1))]
+        return [SlotSet(PAGE_SLOT, float(index + 1)), SlotSet("last_list", "plan")]
     return [SlotSet(PAGE_SLOT, None)]
 
 
@@ -60,17 +60,14 @@ class ActionWrapShow(Action):
         return [SlotSet(SECTION_SLOT, section_id), *_send_page(dispatcher, pages, 0)]
 
 
-class ActionWrapMore(Action):
-    def name(self) -> str:
-        return "action_wrap_more"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        index = int(tracker.get_slot(PAGE_SLOT) or 0)
-        pages = _pages(tracker, tracker.get_slot(SECTION_SLOT))
-        if not index or index >= len(pages):
-            dispatcher.utter_message(text=load_wrap_content().text("no_more_pages"))
-            return [SlotSet(PAGE_SLOT, None)]
-        return _send_page(dispatcher, pages, index)
+def send_next_plan_page(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """The next page of the plan read back (used by action_show_more)."""
+    index = int(tracker.get_slot(PAGE_SLOT) or 0)
+    pages = _pages(tracker, tracker.get_slot(SECTION_SLOT))
+    if not index or index >= len(pages):
+        dispatcher.utter_message(text=load_wrap_content().text("no_more_pages"))
+        return [SlotSet(PAGE_SLOT, None)]
+    return _send_page(dispatcher, pages, index)
 
 
 class ActionWrapExport(Action):

@@ -13,6 +13,8 @@ import yaml
 from bot.services.controls import _phrases
 from bot.services.crisis_content import load_crisis_content
 from bot.services.crisis_detection import CrisisDetector, default_patterns_path
+from bot.services.peer_support import load_directory
+from bot.services.peer_support_search import conversation_content
 from bot.services.wrap_content import load_wrap_content
 from bot.settings import Settings
 
@@ -30,3 +32,5 @@ def check_all_content(settings: Settings) -> None:
     CrisisDetector(load_pipeline(str(settings.spacy_model_path)), patterns, str(patterns_path))
     load_wrap_content()
     _phrases()
+    load_directory()
+    conversation_content()

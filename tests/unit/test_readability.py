@@ -12,6 +12,8 @@ import yaml
 from bot.services import readability
 from bot.services.crisis_content import load_crisis_content
 from bot.services.peer_support import load_directory
+from bot.services.peer_support_search import conversation_content
+from bot.services.peer_support_search import text as peer_text
 from bot.services.readability import check_text, counts, flesch_kincaid_grade, syllables
 from bot.services.wrap_content import load_wrap_content
 from bot.settings import PROJECT_ROOT, get_settings
@@ -90,6 +92,8 @@ def person_facing_texts() -> dict[str, str]:
         texts[f"crisis:messages.{key}"] = text
     for contact in crisis.contacts:
         texts[f"crisis:contacts.{contact.id}"] = contact.line
+    for text_id in conversation_content()["texts"]:
+        texts[f"peer_support_conversation:texts.{text_id}"] = peer_text(text_id, item="a group")
     return texts
 
 
