@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import yaml
 
-from bot.services.wrap_content import first_non_gsm7, gsm7_length
+from bot.services.wrap_content import gsm7_length, gsm7_problem
 from bot.settings import PROJECT_ROOT
 
 PEER_SUPPORT_PATH = PROJECT_ROOT / "content" / "peer_support.yml"
@@ -234,14 +234,9 @@ class _Parser:
         return text
 
     def gsm7(self, entry: str, text: str) -> None:
-        bad = first_non_gsm7(text)
-        if bad is not None:
-            position, char = bad
-            raise self.problem(
-                entry,
-                f"has {char!r} (U+{ord(char):04X}) at character {position + 1}, which is not "
-                "GSM-7 (plain SMS); use straight quotes, plain dashes and no emoji",
-            )
+        problem = gsm7_problem(text)
+        if problem:
+            raise self.problem(entry, problem)
 
     def vocabulary(self, name: str, field_name: str, raw: dict, allowed: frozenset[str]) -> tuple[str, ...]:
         entry = f"{name}.{field_name}"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from bot.services.list_answers import split_items
-from bot.services.wrap_content import Question, Section, load_wrap_content, match_words
+from bot.services.wrap_content import Question, Section, is_known_question, load_wrap_content, match_words
 from bot.store.models import WrapItem, WrapPlan, WrapSkip, new_id, utc_now
 
 # Words that say little about which item a person means ("remove the walk" finds "a walk").
@@ -227,7 +227,7 @@ def resume_question_id(session: Session, plan: WrapPlan) -> str | None:
     """
     content = load_wrap_content()
     position = plan.position_question_id
-    if position is not None and _is_known_question(position):
+    if position is not None and is_known_question(position):
         return position
     answered = {item.question_id for item in current_items(session, plan)}
     skipped = _skipped_question_ids(session, plan)
@@ -294,13 +294,6 @@ def _section(section_id: str) -> Section:
     except KeyError:
         raise ValueError(f"no WRAP section with id {section_id!r}") from None
 
-
-def _is_known_question(question_id: str) -> bool:
-    try:
-        load_wrap_content().question(question_id)
-    except KeyError:
-        return False
-    return True
 
 
 def _answer_texts(question: Question, text: str) -> list[str]:

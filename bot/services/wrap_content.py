@@ -227,6 +227,27 @@ def first_non_gsm7(text: str) -> tuple[int, str] | None:
     return None
 
 
+def gsm7_problem(text: str) -> str | None:
+    """Why this text would not go as plain SMS, in words for a content editor; None if it would."""
+    bad = first_non_gsm7(text)
+    if bad is None:
+        return None
+    position, char = bad
+    return (
+        f"has {char!r} (U+{ord(char):04X}) at character {position + 1}, which is not "
+        "GSM-7 (plain SMS); use straight quotes, plain dashes and no emoji"
+    )
+
+
+def is_known_question(question_id: str) -> bool:
+    """Whether the current content still asks this question (a service may have removed it)."""
+    try:
+        load_wrap_content().question(question_id)
+    except KeyError:
+        return False
+    return True
+
+
 def load_wrap_content(path: Path | str | None = None) -> WrapContent:
     """Read and check the WRAP content, once per file. Raises ValueError naming the problem."""
     return _load_cached(Path(path).resolve() if path is not None else WRAP_CONTENT_PATH)
@@ -499,15 +520,9 @@ class _Parser:
         if not isinstance(value, str) or not value.strip():
             raise self.problem(entry, "is missing or empty")
         text = value.strip()
-        if check_gsm7:
-            bad = first_non_gsm7(text)
-            if bad is not None:
-                position, char = bad
-                raise self.problem(
-                    entry,
-                    f"has {char!r} (U+{ord(char):04X}) at character {position + 1}, which is not "
-                    "GSM-7 (plain SMS); use straight quotes, plain dashes and no emoji",
-                )
+        problem = gsm7_problem(text) if check_gsm7 else None
+        if problem:
+            raise self.problem(entry, problem)
         return text
 
     def fits_sms(self, entry: str, text: str, *, what: str = "text") -> None:

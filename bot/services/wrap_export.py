@@ -21,6 +21,7 @@ from bot.services.wrap_content import (
     Question,
     Section,
     gsm7_length,
+    is_known_question,
     load_wrap_content,
 )
 from bot.store.models import WrapItem
@@ -282,7 +283,7 @@ def plan_json(items: Iterable[WrapItem]) -> dict:
         ],
         # Items for questions the content no longer has (a service removed one): still theirs.
         "other_items": [
-            _item_json(item) for item in given if not _is_known_question(item.question_id)
+            _item_json(item) for item in given if not is_known_question(item.question_id)
         ],
     }
 
@@ -330,10 +331,3 @@ def _grouped(items: Iterable[WrapItem]) -> list[tuple[Section, Question, Sequenc
         if question.id in by_question
     ]
 
-
-def _is_known_question(question_id: str) -> bool:
-    try:
-        load_wrap_content().question(question_id)
-    except KeyError:
-        return False
-    return True
