@@ -101,3 +101,11 @@ async def test_a_person_is_recognised_from_the_database_when_their_history_is_go
     reply = await conversation.say_text("hello")
     assert "Hello again" in reply
     assert await conversation.slot("role") == "service_user"
+
+
+async def test_what_is_questions_are_answered_from_content(conversation):
+    from bot.services.information import load_information
+
+    pieces = {piece.id: piece.text for piece in load_information()[0]}
+    assert pieces["care_coordination"] in await conversation.say_text("what does a care coordinator do?")
+    assert pieces["wrap"] in await conversation.say_text("what is a WRAP?")

@@ -11,6 +11,7 @@ import yaml
 
 from bot.services import readability
 from bot.services.crisis_content import load_crisis_content
+from bot.services.information import load_information
 from bot.services.peer_support import load_directory
 from bot.services.peer_support_search import conversation_content
 from bot.services.peer_support_search import text as peer_text
@@ -92,6 +93,10 @@ def person_facing_texts() -> dict[str, str]:
         texts[f"crisis:messages.{key}"] = text
     for contact in crisis.contacts:
         texts[f"crisis:contacts.{contact.id}"] = contact.line
+    pieces, not_found = load_information()
+    texts["information:not_found"] = not_found
+    for piece in pieces:
+        texts[f"information:{piece.id}"] = piece.text
     for text_id in conversation_content()["texts"]:
         texts[f"peer_support_conversation:texts.{text_id}"] = peer_text(text_id, item="a group")
     return texts

@@ -1,0 +1,19 @@
+"""Answering "what is ...?" from content/information.yml."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.services.information import load_information, piece_for
+
+
+class ActionExplain(Action):
+    def name(self) -> str:
+        return "action_explain"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        piece = piece_for((tracker.latest_message or {}).get("text") or "")
+        dispatcher.utter_message(text=piece.text if piece else load_information()[1])
+        return []
