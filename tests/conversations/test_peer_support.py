@@ -57,6 +57,8 @@ async def test_a_carer_gets_carers_support(conversation):
     await conversation.say("caring for someone")
     text = await conversation.say_text("skip")
     assert any("Carer" in name for name in names(text))
+    await conversation.say("save 1")
+    assert len(toolbox(conversation)) == 1
 
 
 async def test_what_peer_support_is_and_stopping_the_search(conversation):
