@@ -109,3 +109,13 @@ async def test_what_is_questions_are_answered_from_content(conversation):
     pieces = {piece.id: piece.text for piece in load_information()[0]}
     assert pieces["care_coordination"] in await conversation.say_text("what does a care coordinator do?")
     assert pieces["wrap"] in await conversation.say_text("what is a WRAP?")
+
+
+@pytest.mark.parametrize("question", ["what can I be told?", "am I allowed to know what medication my son is on"])
+async def test_a_carer_asking_what_they_can_be_told_gets_the_honest_general_answer(conversation, question):
+    from bot.services.carers import what_a_carer_can_be_told
+
+    await conversation.say("I look after my son")
+    text = await conversation.say_text(question)
+    assert all(message in text for message in what_a_carer_can_be_told())
+    assert "always listen" in text and "carer's assessment" in text

@@ -11,6 +11,7 @@ import yaml
 
 from bot.services import readability
 from bot.services.crisis_content import load_crisis_content
+from bot.services.carers import what_a_carer_can_be_told
 from bot.services.information import load_information
 from bot.services.peer_support import load_directory
 from bot.services.peer_support_search import conversation_content
@@ -93,6 +94,8 @@ def person_facing_texts() -> dict[str, str]:
         texts[f"crisis:messages.{key}"] = text
     for contact in crisis.contacts:
         texts[f"crisis:contacts.{contact.id}"] = contact.line
+    for index, message in enumerate(what_a_carer_can_be_told()):
+        texts[f"carers:what_can_i_be_told.{index}"] = message
     pieces, not_found = load_information()
     texts["information:not_found"] = not_found
     for piece in pieces:
