@@ -98,3 +98,13 @@ async def test_the_contacts_arrive_when_the_action_server_and_database_are_down(
     assert has_contacts(await person.say_text("hello"))  is False  # greeting needs the action server
     assert has_contacts(await person.say_text("I want to kill myself"))
     assert has_contacts(await person.say_text("my wife has taken an overdose"))
+
+
+async def test_asking_for_crisis_numbers_mid_plan_gives_them_saves_nothing_and_asks_again(conversation):
+    await conversation.say("I want to write down my triggers")
+    text = await conversation.say_text("who can I call")
+    assert has_contacts(text)
+    assert "feel worse" in text  # the question again
+    assert saved_items(conversation) == []
+    await conversation.say("crowds")
+    assert saved_items(conversation) == ["crowds"]
