@@ -21,6 +21,7 @@ from bot.services.wrap_content import load_wrap_content
 from bot.store.db import unit_of_work
 
 CRISIS_INTENT = "crisis"
+AFFIRM_INTENT = "affirm"
 ANSWER_SLOT = "wrap_answer"
 LIST_OPEN_SLOT = "wrap_list_open"
 UNUSABLE_SLOT = "wrap_unusable_answers"
@@ -36,6 +37,14 @@ def _channel(tracker: Tracker) -> str:
 
 def _say(dispatcher: CollectingDispatcher, text_id: str, **values: str) -> None:
     dispatcher.utter_message(text=load_wrap_content().text(text_id, **values))
+
+
+def _earlier_answer(session, plan, question) -> list[str]:
+    """What the person already said to the question this one repeats (crisis plan part 1 asks
+    "what are you like when well?" again), if this one is still unanswered."""
+    if not question.same_as or wrap.current_items(session, plan, question_id=question.id):
+        return []
+    return [item.text for item in wrap.current_items(session, plan, question_id=question.same_as)]
 
 
 class ActionWrapStart(Action):
@@ -77,6 +86,7 @@ class ActionAskWrapAnswer(Action):
         with unit_of_work() as session:
             plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
             question_id = plan.position_question_id or content.sections[0].questions[0].id
+            earlier = _earlier_answer(session, plan, content.question(question_id))
         question = content.question(question_id)
         section = content.section_for_question(question_id)
         if tracker.get_slot(LIST_OPEN_SLOT):
@@ -84,6 +94,10 @@ class ActionAskWrapAnswer(Action):
             return []
         if section.questions[0].id == question_id and not tracker.get_slot(UNUSABLE_SLOT):
             dispatcher.utter_message(text=section.explanation)  # once, as the section starts
+        if earlier:
+            dispatcher.utter_message(text=question.prompt)
+            _say(dispatcher, "same_as_check", items=join_for_reading(earlier))
+            return []
         dispatcher.utter_message(text=question.message)
         return []
 
@@ -135,6 +149,12 @@ class ValidateWrapForm(FormValidationAction):
             dispatcher.utter_message(text=content.section_for_question(question_id).explanation)
             _say(dispatcher, "controls_reminder")
             return {ANSWER_SLOT: None}
+        if question.same_as and self._confirms(tracker) and not tracker.get_slot(LIST_OPEN_SLOT):
+            earlier = _earlier_answer(session, plan, question)
+            if earlier:  # "yes, that's still right": the earlier answer, saved here too
+                saved = wrap.save_answer(session, plan, question_id, "\n".join(earlier), _channel(tracker))
+                _say(dispatcher, "saved_list", items=join_for_reading(item.text for item in saved))
+                return self._advance(session, plan, question_id, dispatcher)
         if question.is_list and is_done(text):
             if not wrap.current_items(session, plan, question_id=question_id):
                 _say(dispatcher, "saved_nothing")
@@ -156,6 +176,10 @@ class ValidateWrapForm(FormValidationAction):
         count = (tracker.get_slot(UNUSABLE_SLOT) or 0.0) + 1
         _say(dispatcher, "cannot_use" if count < UNUSABLE_BEFORE_OFFERING_SKIP else "cannot_use_offer_skip")
         return {ANSWER_SLOT: None, UNUSABLE_SLOT: count}
+
+    @staticmethod
+    def _confirms(tracker: Tracker) -> bool:
+        return (tracker.latest_message or {}).get("intent", {}).get("name") == AFFIRM_INTENT
 
     @staticmethod
     def _previous_question_id(question_id: str) -> str:

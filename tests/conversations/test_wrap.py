@@ -197,3 +197,24 @@ async def test_every_section_can_be_completed_by_plain_text(agent, channel, sect
     following = content.next_section_after(section_id)
     if following:
         assert any(reply.button_titles for reply in replies)  # the web shows buttons; SMS numbers them (channel)
+
+
+async def test_crisis_plan_part_one_offers_what_they_said_before(conversation):
+    await conversation.say("my daily plan")
+    await conversation.say("chatty, up early")
+    await conversation.say("that's all")
+    await conversation.say("stop")
+    text = await conversation.say_text("I want to do my crisis plan")
+    assert "chatty and up early" in text and "still right" in text
+    await conversation.say("yes")
+    assert saved(conversation, "crisis_when_well") == ["chatty", "up early"]
+    assert position(conversation) == "takeover_signs"
+
+
+async def test_crisis_plan_part_one_can_be_answered_afresh(conversation):
+    await conversation.say("my daily plan")
+    await conversation.say("chatty")
+    await conversation.say("stop")
+    await conversation.say("I want to do my crisis plan")
+    await conversation.say("calm, funny")
+    assert saved(conversation, "crisis_when_well") == ["calm", "funny"]
