@@ -43,11 +43,13 @@ def load_information() -> tuple[tuple[Piece, ...], str]:
 
 
 def piece_for(message: str) -> Piece | None:
-    """The piece whose longest keyword appears in the message, or None."""
+    """The piece that matches most of what was said (the total length of its keywords found in
+    the message), or None. "How long will I have a care coordinator?" matches both "how long"
+    and "care coordinator", so the piece about how long beats the general one."""
     lowered = (message or "").lower().replace("\u2019", "'")
     best: tuple[int, Piece] | None = None
     for piece in load_information()[0]:
-        for keyword in piece.keywords:
-            if re.search(rf"\b{re.escape(keyword)}\b", lowered) and (best is None or len(keyword) > best[0]):
-                best = (len(keyword), piece)
+        score = sum(len(k) for k in piece.keywords if re.search(rf"\b{re.escape(k)}\b", lowered))
+        if score and (best is None or score > best[0]):
+            best = (score, piece)
     return best[1] if best else None

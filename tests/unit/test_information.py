@@ -10,7 +10,11 @@ from bot.services.information import load_information, piece_for
     ("message", "piece"),
     [("what is a WRAP?", "wrap"), ("what does a care coordinator do", "care_coordination"),
      ("what is a carer's assessment", "carers_rights"), ("what does recovery mean", "recovery"),
-     ("what's a key worker", "care_coordination"), ("what is peer support", "peer_support")],
+     ("what's a key worker", "care_coordination"), ("what is peer support", "peer_support"),
+     ("how long will I have a care coordinator?", "care_coordination_how_long"),
+     ("what happens when I'm discharged?", "care_coordination_how_long"),
+     ("do I get a copy of my care plan", "care_plan"), ("who do I call out of hours", "out_of_hours"),
+     ("how do I complain", "complaints")],
 )
 def test_the_piece_asked_for(message, piece):
     assert piece_for(message).id == piece
