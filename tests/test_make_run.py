@@ -180,6 +180,38 @@ def test_a_plan_export_link_opens_a_printable_page_and_a_forged_one_does_not(run
     assert refused.value.code == 404
 
 
+async def test_the_socketio_channel_answers_and_refuses_intent_injection(running_alongside):
+    import asyncio
+
+    import socketio
+
+    _, port, _, _ = running_alongside
+
+    async def exchange(message: str) -> str:
+        client = socketio.AsyncClient()
+        replies: asyncio.Queue = asyncio.Queue()
+        client.on("bot_uttered", lambda data: replies.put_nowait(data.get("text", "")))
+        await client.connect(f"http://127.0.0.1:{port}", socketio_path="/socket.io", transports=["polling"])
+        try:
+            await client.emit("session_request", {"session_id": "ignored"})
+            await client.emit("user_uttered", {"message": message, "session_id": "ignored"})
+            texts = [await asyncio.wait_for(replies.get(), timeout=30)]
+            while True:
+                try:
+                    texts.append(await asyncio.wait_for(replies.get(), timeout=3))
+                except asyncio.TimeoutError:
+                    return "\n".join(texts)
+        finally:
+            await client.disconnect()
+
+    crisis = await exchange("I want to kill myself")
+    assert "116 123" in crisis and "85258" in crisis
+    # Rasa's own channel would run the bot_challenge intent ("I'm a computer program...");
+    # cleaned, it is just the words "bot_challenge", which Alongside does not understand.
+    injected = await exchange("/bot_challenge")
+    assert "medical advice" not in injected and "didn't understand" in injected
+
+
 def test_ctrl_c_stops_every_process(running_alongside):
     launcher, port, _, _ = running_alongside
     children = child_pids(launcher.pid)
