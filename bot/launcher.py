@@ -105,7 +105,6 @@ def _print_where_to_chat(settings: Settings) -> None:
         "\nAlongside is running.\n"
         f"  Chat over HTTP:  curl -s {url} -d '{{\"sender\":\"me\",\"message\":\"hello\"}}'\n"
         "  Chat in a terminal: make shell (in another window, after stopping this one)\n"
-        f"  Text messages (SMS) without Twilio are written to {settings.sms_sink_path}\n"
         "Press Ctrl-C to stop everything.\n",
         flush=True,
     )
