@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -316,9 +315,3 @@ class CrisisDetector:
             if token.lower_ in named:
                 return True, False
         return False, False
-
-
-@lru_cache(maxsize=2)
-def default_detector(pipeline_path: str) -> CrisisDetector:
-    """One detector per process (loading the patterns takes ~100 ms)."""
-    return CrisisDetector.from_files(Path(pipeline_path), default_patterns_path())
