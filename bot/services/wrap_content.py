@@ -385,11 +385,7 @@ class _Parser:
 
     def section(self, section_id: str, entry: dict, questions_so_far: dict) -> Section:
         self.no_unknown_fields(section_id, entry, _SECTION_FIELDS)
-        title = self.required_text(f"{section_id}.title", entry.get("title"))
-        if len(title) > MAX_TITLE_CHARS:
-            raise self.problem(
-                f"{section_id}.title", f"is {len(title)} characters; keep it under {MAX_TITLE_CHARS}"
-            )
+        title = self.required_text(f"{section_id}.title", entry.get("title"), max_chars=MAX_TITLE_CHARS)
         keywords = self.keywords(f"{section_id}.keywords", entry.get("keywords"))
         explanation = self.required_text(f"{section_id}.explanation", entry.get("explanation"))
         self.fits_sms(f"{section_id}.explanation", explanation)
@@ -449,17 +445,8 @@ class _Parser:
             raise self.problem(entry, "duplicate question id")
         self.no_unknown_fields(entry, raw, _QUESTION_FIELDS)
 
-        label = self.required_text(f"{entry}.label", raw.get("label"))
-        if len(label) > MAX_LABEL_CHARS:
-            raise self.problem(
-                f"{entry}.label", f"is {len(label)} characters; keep it under {MAX_LABEL_CHARS}"
-            )
-        prompt = self.required_text(f"{entry}.prompt", raw.get("prompt"))
-        if len(prompt) > MAX_PROMPT_CHARS:
-            raise self.problem(
-                f"{entry}.prompt",
-                f"is {len(prompt)} characters; the limit is {MAX_PROMPT_CHARS} (one SMS)",
-            )
+        label = self.required_text(f"{entry}.label", raw.get("label"), max_chars=MAX_LABEL_CHARS)
+        prompt = self.required_text(f"{entry}.prompt", raw.get("prompt"), max_chars=MAX_PROMPT_CHARS)
         example = self.required_text(f"{entry}.example", raw.get("example"))
 
         kind = raw.get("kind")
@@ -516,13 +503,17 @@ class _Parser:
                 entry, f"unknown field {unknown[0]!r}; expected {', '.join(sorted(allowed))}"
             )
 
-    def required_text(self, entry: str, value: Any, *, check_gsm7: bool = True) -> str:
+    def required_text(
+        self, entry: str, value: Any, *, check_gsm7: bool = True, max_chars: int | None = None
+    ) -> str:
         if not isinstance(value, str) or not value.strip():
             raise self.problem(entry, "is missing or empty")
         text = value.strip()
         problem = gsm7_problem(text) if check_gsm7 else None
         if problem:
             raise self.problem(entry, problem)
+        if max_chars is not None and len(text) > max_chars:
+            raise self.problem(entry, f"is {len(text)} characters; the limit is {max_chars}")
         return text
 
     def fits_sms(self, entry: str, text: str, *, what: str = "text") -> None:
