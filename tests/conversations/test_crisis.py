@@ -5,10 +5,8 @@ import uuid
 
 import pytest
 
-from bot.services import wrap
-from bot.services.people import person_for_address
-from bot.store.db import unit_of_work
 from tests.support.in_process import Conversation
+from tests.support.plan import saved_items
 
 pytestmark = pytest.mark.slow
 
@@ -18,11 +16,6 @@ CONTACTS = ["999", "NHS 111", "116 123", "85258"]
 def has_contacts(text: str) -> bool:
     return all(contact in text for contact in CONTACTS)
 
-
-def saved_items(conversation: Conversation) -> list[str]:
-    with unit_of_work() as session:
-        person = person_for_address(session, conversation.channel, conversation.sender_id)
-        return [item.text for item in wrap.current_items(session, wrap.plan_for(session, person.id))]
 
 
 async def test_crisis_language_at_the_very_start_gets_the_contacts(conversation):

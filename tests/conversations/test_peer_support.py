@@ -5,11 +5,9 @@ import uuid
 
 import pytest
 
-from bot.services import wrap
-from bot.services.people import person_for_address
 from bot.services.peer_support import load_directory
-from bot.store.db import unit_of_work
 from tests.support.in_process import Conversation
+from tests.support.plan import saved_items
 
 pytestmark = pytest.mark.slow
 
@@ -17,11 +15,6 @@ pytestmark = pytest.mark.slow
 def names(text: str) -> list[str]:
     return [service.name for service in load_directory() if service.name in text]
 
-
-def toolbox(conversation: Conversation) -> list[str]:
-    with unit_of_work() as session:
-        person = person_for_address(session, conversation.channel, conversation.sender_id)
-        return [i.text for i in wrap.current_items(session, wrap.plan_for(session, person.id), question_id="toolbox")]
 
 
 async def test_a_service_user_asks_for_a_hearing_voices_group_gives_an_area_and_saves_one(agent):
@@ -35,7 +28,7 @@ async def test_a_service_user_asks_for_a_hearing_voices_group_gives_an_area_and_
     assert len(names(text)) <= 3  # at most three at a time over SMS
     assert (await sms.slot("peer_district")) == "LS6"  # never the full postcode
     await sms.say("save 1")
-    assert len(toolbox(sms)) == 1 and "Hearing Voices" in toolbox(sms)[0]
+    assert len(saved_items(sms, "toolbox")) == 1 and "Hearing Voices" in saved_items(sms, "toolbox")[0]
 
 
 async def test_more_pages_through_the_results_then_says_when_there_are_no_more(agent):
@@ -58,7 +51,7 @@ async def test_a_carer_gets_carers_support(conversation):
     text = await conversation.say_text("skip")
     assert any("Carer" in name for name in names(text))
     await conversation.say("save 1")
-    assert len(toolbox(conversation)) == 1
+    assert len(saved_items(conversation, "toolbox")) == 1
 
 
 async def test_what_peer_support_is_and_stopping_the_search(conversation):

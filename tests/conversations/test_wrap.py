@@ -11,21 +11,11 @@ from bot.services.people import person_for_address
 from bot.services.wrap_content import load_wrap_content
 from bot.store.db import unit_of_work
 from tests.support.in_process import Conversation
+from tests.support.plan import plan_position, saved_items
 
 pytestmark = pytest.mark.slow
 
 
-def saved(conversation: Conversation, question_id: str | None = None, section_id: str | None = None) -> list[str]:
-    with unit_of_work() as session:
-        person = person_for_address(session, conversation.channel, conversation.sender_id)
-        plan = wrap.plan_for(session, person.id)
-        return [item.text for item in wrap.current_items(session, plan, section_id=section_id, question_id=question_id)]
-
-
-def position(conversation: Conversation) -> str | None:
-    with unit_of_work() as session:
-        person = person_for_address(session, conversation.channel, conversation.sender_id)
-        return wrap.plan_for(session, person.id).position_question_id
 
 
 def prompt_of(question_id: str) -> str:
@@ -36,10 +26,10 @@ async def test_going_straight_to_triggers_and_saving_a_list_as_it_is_given(conve
     text = await conversation.say_text("I want to write down my triggers")
     assert prompt_of("triggers") in text
     reply = await conversation.say_text("crowds, arguments and payday")
-    assert saved(conversation, "triggers") == ["crowds", "arguments", "payday"]  # saved before "that's all"
+    assert saved_items(conversation, "triggers") == ["crowds", "arguments", "payday"]  # saved before "that's all"
     assert "crowds, arguments and payday" in reply
     await conversation.say("loud music")
-    assert saved(conversation, "triggers") == ["crowds", "arguments", "payday", "loud music"]
+    assert saved_items(conversation, "triggers") == ["crowds", "arguments", "payday", "loud music"]
     text = await conversation.say_text("that's all")
     assert prompt_of("trigger_must_do") in text
 
@@ -50,7 +40,7 @@ async def test_a_whole_section_then_the_offer_of_the_next(conversation):
     text = await conversation.say_text("that's all")
     assert load_wrap_content().section("wellness_toolbox").title in text
     assert "start it now" in text
-    assert saved(conversation, section_id="wellness_toolbox") == ["a walk", "a bath", "ringing my sister"]
+    assert saved_items(conversation, section_id="wellness_toolbox") == ["a walk", "a bath", "ringing my sister"]
     text = await conversation.say_text("yes")
     assert prompt_of("when_well") in text
 
@@ -60,7 +50,7 @@ async def test_stop_in_the_middle_and_carry_on_in_a_new_session(conversation, ag
 
     await conversation.say("let's do my early warning signs")
     await conversation.say("I stop sleeping, I stop answering the phone")
-    assert saved(conversation, "warning_signs") == ["I stop sleeping", "I stop answering the phone"]
+    assert saved_items(conversation, "warning_signs") == ["I stop sleeping", "I stop answering the phone"]
     text = await conversation.say_text("later")
     assert "saved" in text
     tracker = await conversation.tracker()
@@ -70,26 +60,26 @@ async def test_stop_in_the_middle_and_carry_on_in_a_new_session(conversation, ag
     text = await conversation.say_text("carry on with my plan")
     assert prompt_of("warning_signs") in text or "Anything else" in text
     await conversation.say("not eating")
-    assert saved(conversation, "warning_signs")[-1] == "not eating"
+    assert saved_items(conversation, "warning_signs")[-1] == "not eating"
 
 
 async def test_skip_back_and_undo(conversation):
     await conversation.say("I want to do my triggers")
     await conversation.say("crowds")
     await conversation.say("undo")
-    assert saved(conversation, "triggers") == []
+    assert saved_items(conversation, "triggers") == []
     await conversation.say("skip")
-    assert position(conversation) == "trigger_must_do"
+    assert plan_position(conversation) == "trigger_must_do"
     text = await conversation.say_text("go back")
     assert prompt_of("triggers") in text
-    assert position(conversation) == "triggers"
+    assert plan_position(conversation) == "triggers"
 
 
 async def test_a_question_mid_section_is_answered_and_nothing_is_saved(conversation):
     await conversation.say("my triggers")
     text = await conversation.say_text("what is a trigger?")
     assert load_wrap_content().section("triggers").explanation in text
-    assert saved(conversation, "triggers") == []
+    assert saved_items(conversation, "triggers") == []
 
 
 async def test_answers_it_cannot_use_get_an_explanation_and_an_offer_to_move_on(conversation):
@@ -98,7 +88,7 @@ async def test_answers_it_cannot_use_get_an_explanation_and_an_offer_to_move_on(
     second = await conversation.say_text("!!!")
     assert first and second and first != second
     assert "skip" in second.lower()
-    assert saved(conversation, "triggers") == []
+    assert saved_items(conversation, "triggers") == []
 
 
 async def test_show_my_plan_and_show_one_part(conversation):
@@ -154,16 +144,16 @@ async def test_remove_and_change_an_item_after_a_yes_keeping_history(conversatio
 
     text = await conversation.say_text("remove payday from my triggers")
     assert '"payday"' in text and "yes or no" in text.lower()
-    assert "payday" in saved(conversation, "triggers")  # nothing happens before the yes
+    assert "payday" in saved_items(conversation, "triggers")  # nothing happens before the yes
     await conversation.say("yes")
-    assert saved(conversation, "triggers") == ["crowds", "loud music"]
+    assert saved_items(conversation, "triggers") == ["crowds", "loud music"]
 
     await conversation.say("change crowds to busy places")
     await conversation.say("no")
-    assert saved(conversation, "triggers") == ["crowds", "loud music"]
+    assert saved_items(conversation, "triggers") == ["crowds", "loud music"]
     await conversation.say("change crowds to busy places")
     await conversation.say("yes")
-    assert saved(conversation, "triggers") == ["busy places", "loud music"]
+    assert saved_items(conversation, "triggers") == ["busy places", "loud music"]
 
     with unit_of_work() as session:
         person = person_for_address(session, conversation.channel, conversation.sender_id)
@@ -187,7 +177,7 @@ async def test_every_section_can_be_completed_by_plain_text(agent, channel, sect
     for number, question in enumerate(section.questions):
         assert question.prompt in "\n".join(r.text for r in replies), question.id
         replies = await person.say(f"answer {number} one, answer {number} two" if question.is_list else f"answer {number}")
-        assert saved(person, question.id), question.id  # saved the moment it was given
+        assert saved_items(person, question.id), question.id  # saved the moment it was given
         if question.is_list:
             replies += await person.say("that's all")
     text = "\n".join(r.text for r in replies)
@@ -207,8 +197,8 @@ async def test_crisis_plan_part_one_offers_what_they_said_before(conversation):
     text = await conversation.say_text("I want to do my crisis plan")
     assert "chatty and up early" in text and "still right" in text
     await conversation.say("yes")
-    assert saved(conversation, "crisis_when_well") == ["chatty", "up early"]
-    assert position(conversation) == "takeover_signs"
+    assert saved_items(conversation, "crisis_when_well") == ["chatty", "up early"]
+    assert plan_position(conversation) == "takeover_signs"
 
 
 async def test_crisis_plan_part_one_can_be_answered_afresh(conversation):
@@ -217,4 +207,4 @@ async def test_crisis_plan_part_one_can_be_answered_afresh(conversation):
     await conversation.say("stop")
     await conversation.say("I want to do my crisis plan")
     await conversation.say("calm, funny")
-    assert saved(conversation, "crisis_when_well") == ["calm", "funny"]
+    assert saved_items(conversation, "crisis_when_well") == ["calm", "funny"]
