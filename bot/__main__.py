@@ -21,12 +21,14 @@ def main(argv: list[str]) -> int:
         print(f"Alongside cannot start: {problem}\nSee .env.example for every setting.", file=sys.stderr)
         return 2
     from bot import build, launcher
+    from bot.nlu.spacy_pipeline import ensure_pipeline
     from bot.services.content_check import check_all_content
     from bot.store.migrate import upgrade_to_head
 
     if command in ("run", "shell", "prepare", "train"):
         try:
-            build.prepare(settings)
+            # The checker needs the spaCy pipeline; the domain is built once, by train_if_needed.
+            ensure_pipeline(settings.spacy_model_path)
             check_all_content(settings)
         except (ValueError, OSError) as problem:
             print(f"Alongside cannot start: a content file has a problem.\n{problem}", file=sys.stderr)
