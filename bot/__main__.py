@@ -5,6 +5,7 @@
     shell     prepare, then chat in the terminal (rasa shell) with the action server running
     train     train the model if config, domain, data or content changed
     migrate   bring the database up to date
+    keys new  print a new encryption key for ENCRYPTION_KEYS (see docs/privacy.md)
 """
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def main(argv: list[str]) -> int:
     except SettingsError as problem:
         print(f"Alongside cannot start: {problem}\nSee .env.example for every setting.", file=sys.stderr)
         return 2
+    if argv[:2] == ["keys", "new"]:
+        from bot.services.encryption import new_key
+
+        print(new_key())
+        return 0
     from bot import build, launcher
     from bot.nlu.spacy_pipeline import ensure_pipeline
     from bot.services.content_check import check_all_content

@@ -6,6 +6,9 @@ a message that names the setting, instead of a confusing failure later.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +48,7 @@ class Settings:
     twilio_auth_token: str
     twilio_number: str
     public_base_url: str
+    encryption_keys: tuple[str, ...]
 
     @property
     def twilio_configured(self) -> bool:
@@ -99,6 +103,30 @@ def _secret_key(environment: str) -> str:
     return raw
 
 
+def _encryption_keys(environment: str, secret_key: str) -> tuple[str, ...]:
+    """Fernet keys, newest first. In development one is derived from SECRET_KEY so a fresh
+    clone works; production must set its own (see docs/privacy.md for rotation)."""
+    raw = [part.strip() for part in _text("ENCRYPTION_KEYS").split(",") if part.strip()]
+    if not raw:
+        if environment == "production":
+            raise SettingsError(
+                "ENCRYPTION_KEYS must be set in production (one or more Fernet keys, comma-separated, "
+                "newest first)."
+            )
+        digest = hashlib.sha256(f"alongside-encryption\x00{secret_key}".encode()).digest()
+        return (base64.urlsafe_b64encode(digest).decode(),)
+    for index, key in enumerate(raw, start=1):
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) != 32:
+                raise ValueError
+        except (ValueError, binascii.Error):
+            raise SettingsError(
+                f"ENCRYPTION_KEYS key number {index} is not a Fernet key (44 characters of url-safe "
+                "base64). Generate one: python -m bot keys new"
+            ) from None
+    return tuple(raw)
+
+
 def _twilio() -> tuple[str, str, str]:
     names = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
     values = tuple(_text(name) for name in names)
@@ -129,10 +157,11 @@ def load_settings() -> Settings:
     action_port = _port("ACTION_PORT", 5055)
     sid, token, number = _twilio()
     crisis_name, crisis_number, crisis_source = _local_crisis_line()
+    secret_key = _secret_key(environment)
     return Settings(
         environment=environment,
         database_url=_database_url(),
-        secret_key=_secret_key(environment),
+        secret_key=secret_key,
         rasa_port=_port("RASA_PORT", 5005),
         action_port=action_port,
         action_server_url=_text("ACTION_SERVER_URL", f"http://localhost:{action_port}/webhook"),
@@ -146,6 +175,7 @@ def load_settings() -> Settings:
         twilio_auth_token=token,
         twilio_number=number,
         public_base_url=_text("PUBLIC_BASE_URL").rstrip("/"),
+        encryption_keys=_encryption_keys(environment, secret_key),
     )
 
 

@@ -2,13 +2,24 @@
 from alembic import context
 
 from bot.store.db import make_engine
+from bot.store.encrypted import EncryptedText
 from bot.store.models import Base
+
+# Every module that defines tables, so autogenerate and upgrades see them all.
+import bot.store.outbox_models  # noqa: E402,F401
 
 RASA_TABLES = {"events"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):
     return not (type_ == "table" and name in RASA_TABLES)
+
+
+def render_item(type_, obj, autogen_context):
+    """Encrypted columns are plain TEXT in the database; migrations need not import our code."""
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"
+    return False
 
 
 def run_migrations_online() -> None:
@@ -18,6 +29,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=Base.metadata,
             include_object=include_object,
+            render_item=render_item,
             render_as_batch=engine.dialect.name == "sqlite",
         )
         with context.begin_transaction():
