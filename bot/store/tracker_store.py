@@ -2,22 +2,57 @@
 
 Rasa's SQLTrackerStore is configured with separate dialect/host/db fields; we want one
 DATABASE_URL for everything, and our SQLite settings (WAL, busy timeout) on its connections
-too. Named in endpoints.yml as `bot.store.tracker_store.AlongsideTrackerStore`. The privacy
-work (encrypting event data at rest) belongs here as well.
+too. Named in endpoints.yml as `bot.store.tracker_store.AlongsideTrackerStore`.
+
+Rasa keeps each event (with the person's words and every slot) as JSON in `events.data`. Here
+that column is encrypted (bot/store/encrypted.py), so the conversation history is not readable
+from a copy of the database. Only the event type, intent and action names stay in clear, for
+Rasa's own queries. Rows written before encryption (plain JSON) are still read.
 """
 from __future__ import annotations
 
 from typing import Any, Optional
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from sqlalchemy.orm import declarative_base
 
 from bot.settings import get_settings
 from bot.store.db import configure_engine, make_engine
+from bot.store.encrypted import EncryptedText
+
+PLAIN_JSON_PREFIXES = ("{", "[")
+
+
+class EncryptedEventData(EncryptedText):
+    """Encrypts new event data; reads old plain-JSON rows as they are (Fernet tokens never
+    start with "{")."""
+
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.startswith(PLAIN_JSON_PREFIXES):
+            return value
+        return super().process_result_value(value, dialect)
 
 
 class AlongsideTrackerStore(SQLTrackerStore):
+    # Rasa's own table, column for column, except that `data` is encrypted.
+    Base = declarative_base()
+
+    class SQLEvent(Base):
+        __tablename__ = "events"
+
+        id = sa.Column(sa.Integer, sa.Sequence("events_seq", optional=True), primary_key=True)
+        sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+        type_name = sa.Column(sa.String(255), nullable=False)
+        timestamp = sa.Column(sa.Float)
+        intent_name = sa.Column(sa.String(255))
+        action_name = sa.Column(sa.String(255))
+        data = sa.Column(EncryptedEventData)
+
     def __init__(
         self,
         domain: Optional[Domain] = None,
