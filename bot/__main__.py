@@ -5,7 +5,8 @@
     shell     prepare, then chat in the terminal (rasa shell) with the action server running
     train     train the model if config, domain, data or content changed
     migrate   bring the database up to date
-    keys new  print a new encryption key for ENCRYPTION_KEYS (see docs/privacy.md)
+    keys new     print a new encryption key for ENCRYPTION_KEYS (see docs/privacy.md)
+    keys rotate  re-encrypt everything stored under the newest key
 """
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ def main(argv: list[str]) -> int:
         from bot.services.encryption import new_key
 
         print(new_key())
+        return 0
+    if argv[:2] == ["keys", "rotate"]:
+        from bot.services.key_rotation import rotate_all
+        from bot.store.db import get_engine
+
+        for table, rows in rotate_all(get_engine()).items():
+            print(f"{table}: {rows} rows re-encrypted")
         return 0
     from bot import build, launcher
     from bot.nlu.spacy_pipeline import ensure_pipeline

@@ -32,7 +32,7 @@ class Process:
 def action_server(settings: Settings) -> Process:
     return Process(
         "action server",
-        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(settings.action_port)],
+        [sys.executable, "-m", "bot.action_server"],
         f"http://localhost:{settings.action_port}/health",
     )
 
@@ -61,6 +61,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
     return {
         **os.environ,
         "ACTION_SERVER_URL": settings.action_server_url,
+        "ACTION_SERVER_SECRET": settings.action_server_secret,
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +39,8 @@ class Settings:
     rasa_port: int
     action_port: int
     action_server_url: str
+    action_host: str
+    action_server_secret: str
     spacy_model_path: Path
     model_dir: Path
     sms_sink_path: Path
@@ -127,6 +130,11 @@ def _encryption_keys(environment: str, secret_key: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _derived_secret(secret_key: str, purpose: str) -> str:
+    """A secret for one purpose, derived from SECRET_KEY, so one setting is enough locally."""
+    return hmac.new(secret_key.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
 def _twilio() -> tuple[str, str, str]:
     names = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
     values = tuple(_text(name) for name in names)
@@ -165,6 +173,8 @@ def load_settings() -> Settings:
         rasa_port=_port("RASA_PORT", 5005),
         action_port=action_port,
         action_server_url=_text("ACTION_SERVER_URL", f"http://localhost:{action_port}/webhook"),
+        action_host=_text("ACTION_HOST", "127.0.0.1"),
+        action_server_secret=_text("ACTION_SERVER_SECRET") or _derived_secret(secret_key, "action-server"),
         spacy_model_path=SPACY_PIPELINE_PATH,
         model_dir=_path("MODEL_DIR", PROJECT_ROOT / "models"),
         sms_sink_path=_path("SMS_SINK_PATH", VAR_DIR / "sms-sink.jsonl"),

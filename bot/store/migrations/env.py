@@ -3,13 +3,7 @@ from alembic import context
 
 from bot.store.db import make_engine
 from bot.store.encrypted import EncryptedText
-from bot.store.models import Base
-
-# Every module that defines tables, so autogenerate and upgrades see them all.
-import bot.store.consent_models  # noqa: E402,F401
-import bot.store.contact_models  # noqa: E402,F401
-import bot.store.outbox_models  # noqa: E402,F401
-import bot.store.staff_models  # noqa: E402,F401
+from bot.store.all_models import all_metadata
 
 RASA_TABLES = {"events"}
 
@@ -30,7 +24,7 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=Base.metadata,
+            target_metadata=all_metadata(),
             include_object=include_object,
             render_item=render_item,
             render_as_batch=engine.dialect.name == "sqlite",
