@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from sqlalchemy import Column, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
+from bot.store.encrypted import EncryptedText
+
 Base = declarative_base()
 
 
@@ -106,7 +108,7 @@ class WrapItem(Base):
     question_id = Column(String(64), nullable=False)
     item_kind = Column(String(40), nullable=True)  # None for a text question's answer
     # All free text is in this one column, so it can become an encrypted type in one place.
-    text = Column(Text, nullable=False)
+    text = Column(EncryptedText, nullable=False)  # what the person said, encrypted
     channel = Column(String(20), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     removed_at = Column(DateTime(timezone=True), nullable=True)
