@@ -52,6 +52,7 @@ class Settings:
     twilio_number: str
     public_base_url: str
     encryption_keys: tuple[str, ...]
+    conversation_retention_days: int
 
     @property
     def twilio_configured(self) -> bool:
@@ -71,6 +72,13 @@ def _port(name: str, default: int) -> int:
     raw = _text(name, str(default))
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"{name} must be a port number between 1 and 65535, not {raw!r}.")
+    return int(raw)
+
+
+def _whole_number(name: str, default: int, minimum: int = 0) -> int:
+    raw = _text(name, str(default))
+    if not raw.isdigit() or int(raw) < minimum:
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
     return int(raw)
 
 
@@ -186,6 +194,7 @@ def load_settings() -> Settings:
         twilio_number=number,
         public_base_url=_text("PUBLIC_BASE_URL").rstrip("/"),
         encryption_keys=_encryption_keys(environment, secret_key),
+        conversation_retention_days=_whole_number("CONVERSATION_RETENTION_DAYS", 180, minimum=1),
     )
 
 

@@ -1,4 +1,6 @@
-"""Serves a person's plan export at /webhooks/plan/export/<token> on the rasa server.
+"""Serves a person's plan export at /webhooks/plan/export/<token> on the rasa server, and the
+copy of everything held about them at /webhooks/plan/data/<token> (readable) and
+/webhooks/plan/data/<token>/json (a file to download).
 
 Not a chat channel: Rasa mounts every InputChannel's blueprint, which is the simplest way to
 serve one page from the same process and port without another server. The page is built from
@@ -16,7 +18,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.services import wrap
-from bot.services.export_links import person_for_export_token
+from bot.services.export_links import DATA_EXPORT, person_for_export_token
+from bot.services.personal_data import as_json, collect
+from bot.services.personal_data_export import personal_data_html
 from bot.services.wrap_content import load_wrap_content
 from bot.services.wrap_export import plan_html
 from bot.store.db import unit_of_work
@@ -53,4 +57,29 @@ class PlanExportChannel(InputChannel):
                 html = plan_html(items, generated_at=now)
             return response.html(html, headers=SECURITY_HEADERS)
 
+        @pages.route("/data/<token>", methods=["GET"])
+        async def my_data(_: Request, token: str):
+            now = datetime.now(timezone.utc)
+            person_id = person_for_export_token(token, now, purpose=DATA_EXPORT)
+            if person_id is None:
+                return _expired()
+            with unit_of_work() as session:
+                html = personal_data_html(collect(session, person_id), now, json_url=f"{token}/json")
+            return response.html(html, headers=SECURITY_HEADERS)
+
+        @pages.route("/data/<token>/json", methods=["GET"])
+        async def my_data_json(_: Request, token: str):
+            now = datetime.now(timezone.utc)
+            person_id = person_for_export_token(token, now, purpose=DATA_EXPORT)
+            if person_id is None:
+                return _expired()
+            with unit_of_work() as session:
+                body = as_json(collect(session, person_id), now)
+            headers = {**SECURITY_HEADERS, "Content-Disposition": 'attachment; filename="alongside-my-data.json"'}
+            return response.text(body, headers=headers, content_type="application/json; charset=utf-8")
+
         return pages
+
+
+def _expired():
+    return response.text(load_wrap_content().text("export_link_expired"), status=404, headers=SECURITY_HEADERS)

@@ -21,9 +21,11 @@ def person_for_address(session: Session, channel: str, address: str) -> Person:
     if identity is None:
         person = Person(role=Role.unknown)
         session.add(person)
-        session.add(ChannelIdentity(person=person, channel=channel, address_hash=address_hash))
+        session.add(ChannelIdentity(person=person, channel=channel, address_hash=address_hash, sender_id=address))
         session.flush()
         return person
+    if identity.sender_id is None:
+        identity.sender_id = address
     identity.person.last_seen_at = utc_now()
     return identity.person
 

@@ -60,6 +60,9 @@ class ChannelIdentity(Base):
     person_id = Column(String(36), ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True)
     channel = Column(String(20), nullable=False)
     address_hash = Column(String(64), nullable=False)
+    # The conversation id Rasa keeps this person's history under, encrypted, so their history
+    # can be exported or erased with the rest of their data (None for identities made before).
+    sender_id = Column(EncryptedText, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
 
     person = relationship("Person", back_populates="identities")
