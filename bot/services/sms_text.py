@@ -130,9 +130,9 @@ def _split(text: str, limit: int, level: int) -> list[str]:
 _CHOICE_NUMBER = re.compile(r"^\s*#?(\d{1,2})\s*[.):]?\s*$")
 
 
-def numbered_choices(titles: Sequence[str], intro: str, item: str) -> str:
-    """Buttons as text: the intro, then one line per choice ("1 Yes"), numbered from 1."""
-    lines = [item.format(number=number, title=title) for number, title in enumerate(titles, start=1)]
+def numbered_choices(titles: Sequence[str], intro: str, item: str, start: int = 1) -> str:
+    """Buttons as text: the intro, then one line per choice ("1 Yes"), numbered from `start`."""
+    lines = [item.format(number=number, title=title) for number, title in enumerate(titles, start=start)]
     return "\n".join([intro, *lines])
 
 

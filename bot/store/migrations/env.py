@@ -9,6 +9,7 @@ from bot.store.models import Base
 import bot.store.consent_models  # noqa: E402,F401
 import bot.store.contact_models  # noqa: E402,F401
 import bot.store.outbox_models  # noqa: E402,F401
+import bot.store.sms_models  # noqa: E402,F401
 import bot.store.staff_models  # noqa: E402,F401
 
 RASA_TABLES = {"events"}
