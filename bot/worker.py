@@ -32,7 +32,7 @@ from bot.services.email_delivery import EmailSender, email_sender
 from bot.services.reach import contact_for_number
 from bot.services.sms_delivery import SmsSender, sms_sender
 from bot.services.sms_turns import CRISIS_REPLY_PURPOSE
-from bot.settings import Settings, get_settings
+from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.store.db import unit_of_work
 from bot.store.models import utc_now
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
@@ -288,8 +288,15 @@ def destinations(settings: Settings) -> tuple[str, str]:
     production = settings.environment == "production"
     texts = ("through Twilio" if settings.twilio_configured
              else "nowhere (Twilio is not configured)" if production
-             else f"to the local file {settings.sms_sink_path}")
+             else f"to the local file {_shown(settings.sms_sink_path)}")
     emails = (f"through {settings.smtp_host}" if settings.smtp_configured
               else "nowhere (SMTP is not configured)" if production
-              else f"to the local file {settings.email_sink_path}")
+              else f"to the local file {_shown(settings.email_sink_path)}")
     return texts, emails
+
+
+def _shown(path) -> str:
+    try:
+        return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
