@@ -1,12 +1,15 @@
 """Command line: `python -m bot <command>`. The Makefile calls these; so can you.
 
     prepare   build the spaCy pipeline and domain, train if needed, migrate the database
-    run       prepare, then start every process (rasa server, action server, ...) until Ctrl-C
+    run       prepare, then start every process (rasa server, action server, worker) until Ctrl-C
     shell     prepare, then chat in the terminal (rasa shell) with the action server running
     train     train the model if config, domain, data or content changed
     migrate   bring the database up to date
     keys new     print a new encryption key for ENCRYPTION_KEYS (see docs/privacy.md)
     keys rotate  re-encrypt everything stored under the newest key
+    worker    deliver the outbox (texts and emails) until stopped; `run` starts it for you
+    sms "text" [--from +447700900123]
+              text the running Alongside as Twilio would (signed), and print the replies
 """
 from __future__ import annotations
 
@@ -34,6 +37,14 @@ def main(argv: list[str]) -> int:
         for table, rows in rotate_all(get_engine()).items():
             print(f"{table}: {rows} rows re-encrypted")
         return 0
+    if command == "worker":
+        from bot.worker import main as run_worker
+
+        return run_worker()
+    if command == "sms":
+        from bot.sms_simulator import main as simulate
+
+        return simulate(settings, argv[1:])
     from bot import build, launcher
     from bot.nlu.spacy_pipeline import ensure_pipeline
     from bot.services.content_check import check_all_content

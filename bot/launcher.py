@@ -49,11 +49,18 @@ def rasa_server(settings: Settings, model: Path) -> Process:
     )
 
 
+def worker(settings: Settings) -> Process:
+    """Delivers the outbox. It serves no HTTP, so it has no readiness URL: it is started and
+    watched like the others, and the launcher does not wait for it."""
+    return Process("worker", [sys.executable, "-m", "bot", "worker"])
+
+
 def processes(settings: Settings, model: Path) -> list[Process]:
     """Everything `make run` starts, in start order. Add a process here in one line."""
     return [
         action_server(settings),
         rasa_server(settings, model),
+        worker(settings),
     ]
 
 
@@ -100,15 +107,30 @@ def _start(process: Process, environment: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(process.argv, cwd=PROJECT_ROOT, env=environment, start_new_session=True)
 
 
-def _print_where_to_chat(settings: Settings) -> None:
+def where_to_chat(settings: Settings) -> str:
+    from bot.sms_simulator import usage
+    from bot.worker import destinations
+
     url = f"http://localhost:{settings.rasa_port}/webhooks/rest/webhook"
-    print(
+    texts, emails = destinations(settings)
+    if settings.twilio_configured:
+        base = settings.public_base_url or "PUBLIC_BASE_URL"
+        sms = (f"  Text {settings.twilio_number}: Twilio calls {base}/webhooks/twilio/webhook\n"
+               f"    Texts go {texts}; emails go {emails}.\n")
+    else:
+        sms = (f"  Text it as Twilio would (SMS simulator):  {usage()}\n"
+               f"    No Twilio account is set up: texts go {texts}, emails {emails}.\n")
+    return (
         "\nAlongside is running.\n"
         f"  Chat over HTTP:  curl -s {url} -d '{{\"sender\":\"me\",\"message\":\"hello\"}}'\n"
+        f"{sms}"
         "  Chat in a terminal: make shell (in another window, after stopping this one)\n"
-        "Press Ctrl-C to stop everything.\n",
-        flush=True,
+        "Press Ctrl-C to stop everything.\n"
     )
+
+
+def _print_where_to_chat(settings: Settings) -> None:
+    print(where_to_chat(settings), flush=True)
 
 
 def _stop_requested(*_: object) -> None:

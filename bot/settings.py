@@ -53,10 +53,22 @@ class Settings:
     public_base_url: str
     encryption_keys: tuple[str, ...]
     conversation_retention_days: int
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str
+    smtp_password: str
+    smtp_from: str
+    smtp_starttls: bool
+    email_sink_path: Path
+    worker_poll_seconds: float
 
     @property
     def twilio_configured(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_number)
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def uses_sqlite(self) -> bool:
@@ -80,6 +92,22 @@ def _whole_number(name: str, default: int, minimum: int = 0) -> int:
     if not raw.isdigit() or int(raw) < minimum:
         raise SettingsError(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
     return int(raw)
+def _flag(name: str, default: bool) -> bool:
+    raw = _text(name, "true" if default else "false").lower()
+    if raw not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError(f"{name} must be true or false, not {raw!r}.")
+    return raw in ("true", "1", "yes")
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = _text(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0.1 <= value <= 3600:
+        raise SettingsError(f"{name} must be a number of seconds between 0.1 and 3600, not {raw!r}.")
+    return value
 
 
 def _path(name: str, default: Path) -> Path:
@@ -152,6 +180,28 @@ def _twilio() -> tuple[str, str, str]:
     return values  # type: ignore[return-value]
 
 
+def _public_base_url(environment: str, twilio_configured: bool) -> str:
+    raw = _text("PUBLIC_BASE_URL").rstrip("/")
+    if raw and not raw.startswith(("https://", "http://")):
+        raise SettingsError("PUBLIC_BASE_URL must start with https:// (for example https://alongside.example.org).")
+    if environment == "production" and twilio_configured and not raw.startswith("https://"):
+        raise SettingsError(
+            "PUBLIC_BASE_URL must be set to the https address Twilio calls when Twilio is configured in "
+            "production: Twilio's signatures are checked against it."
+        )
+    return raw
+
+
+def _smtp(environment: str) -> tuple[str, int, str, str, str, bool]:
+    host = _text("SMTP_HOST")
+    username, password, sender = _text("SMTP_USERNAME"), _text("SMTP_PASSWORD"), _text("SMTP_FROM")
+    if host and not sender:
+        raise SettingsError("SMTP_FROM must be set when SMTP_HOST is (the address emails come from).")
+    if bool(username) != bool(password):
+        raise SettingsError("SMTP_USERNAME and SMTP_PASSWORD must be set together (or neither).")
+    return host, _port("SMTP_PORT", 587), username, password, sender, _flag("SMTP_STARTTLS", True)
+
+
 def _local_crisis_line() -> tuple[str, str, str]:
     name, number, source = (_text(f"LOCAL_CRISIS_LINE_{part}") for part in ("NAME", "NUMBER", "SOURCE"))
     if number and not source:
@@ -174,6 +224,7 @@ def load_settings() -> Settings:
     sid, token, number = _twilio()
     crisis_name, crisis_number, crisis_source = _local_crisis_line()
     secret_key = _secret_key(environment)
+    smtp_host, smtp_port, smtp_username, smtp_password, smtp_from, smtp_starttls = _smtp(environment)
     return Settings(
         environment=environment,
         database_url=_database_url(),
@@ -192,9 +243,17 @@ def load_settings() -> Settings:
         twilio_account_sid=sid,
         twilio_auth_token=token,
         twilio_number=number,
-        public_base_url=_text("PUBLIC_BASE_URL").rstrip("/"),
+        public_base_url=_public_base_url(environment, bool(sid)),
         encryption_keys=_encryption_keys(environment, secret_key),
         conversation_retention_days=_whole_number("CONVERSATION_RETENTION_DAYS", 180, minimum=1),
+        smtp_host=smtp_host,
+        smtp_port=smtp_port,
+        smtp_username=smtp_username,
+        smtp_password=smtp_password,
+        smtp_from=smtp_from,
+        smtp_starttls=smtp_starttls,
+        email_sink_path=_path("EMAIL_SINK_PATH", VAR_DIR / "email-sink.jsonl"),
+        worker_poll_seconds=_seconds("WORKER_POLL_SECONDS", 1.0),
     )
 
 

@@ -14,6 +14,7 @@ _TEST_DIR = Path(tempfile.mkdtemp(prefix="alongside-test-"))
 os.environ["ALONGSIDE_ENV"] = "test"
 os.environ["DATABASE_URL"] = f"sqlite:///{_TEST_DIR / 'alongside.db'}"
 os.environ["SMS_SINK_PATH"] = str(_TEST_DIR / "sms-sink.jsonl")
+os.environ["EMAIL_SINK_PATH"] = str(_TEST_DIR / "email-sink.jsonl")
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 for name in ("LOCAL_CRISIS_LINE_NAME", "LOCAL_CRISIS_LINE_NUMBER", "LOCAL_CRISIS_LINE_SOURCE"):

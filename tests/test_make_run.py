@@ -111,6 +111,37 @@ def stop(launcher: subprocess.Popen) -> None:
 def test_prints_where_to_chat(running_alongside):
     _, rasa_port, output, _ = running_alongside
     assert f"http://localhost:{rasa_port}/webhooks/rest/webhook" in output
+    assert '-m bot sms "hello" --from +447700900123' in output
+    assert os.environ["SMS_SINK_PATH"] in output  # where the texts go without a Twilio account
+
+
+def test_the_sms_simulator_texts_alongside_and_the_worker_delivers_the_replies(running_alongside):
+    _, port, _, database = running_alongside
+    environment = {**os.environ, "RASA_PORT": str(port), "DATABASE_URL": f"sqlite:///{database}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sms", "hello", "--from", "+447700900124"],
+        cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "You (+447700900124): hello" in result.stdout
+    assert "Alongside: Hello, I'm Alongside" in result.stdout and "1 For me" in result.stdout
+    crisis = subprocess.run(
+        [sys.executable, "-m", "bot", "sms", "STOP I want to kill myself", "--from", "+447700900124"],
+        cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )
+    assert crisis.returncode == 0 and "116 123" in crisis.stdout
+
+
+def test_an_unsigned_text_to_the_running_server_is_refused(running_alongside):
+    _, port, _, _ = running_alongside
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/twilio/webhook",
+        data=b"MessageSid=SM00000000000000000000000000000000&From=%2B447700900125&Body=hi",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 403
 
 
 def test_hello_gets_the_greeting_over_rest(running_alongside):
@@ -215,7 +246,7 @@ async def test_the_socketio_channel_answers_and_refuses_intent_injection(running
 def test_ctrl_c_stops_every_process(running_alongside):
     launcher, port, _, _ = running_alongside
     children = child_pids(launcher.pid)
-    assert len(children) >= 2  # the action server and the rasa server
+    assert len(children) >= 3  # the action server, the rasa server and the worker
     launcher.send_signal(signal.SIGINT)
     assert launcher.wait(timeout=60) == 0
     time.sleep(0.5)

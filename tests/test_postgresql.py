@@ -65,3 +65,38 @@ async def test_rasa_tracker_store_works_on_postgresql(postgres_url):
     loaded = await store.retrieve("pg-sender")
     assert loaded.latest_message.text == "hello"
     store.engine.dispose()
+
+
+def test_sms_texts_are_taken_in_once_and_answered_on_postgresql(postgres_url):
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.services.sms_inbound import sender_id_for, take_in
+    from bot.services.sms_turns import BotReply, Outcome, finish_turn
+    from bot.store.db import make_engine
+    from bot.store.migrate import upgrade_to_head
+    from bot.store.models import utc_now
+    from bot.store.outbox_models import OutboxMessage
+    from bot.store.sms_models import SmsInboundMessage
+
+    upgrade_to_head(postgres_url)
+    engine = make_engine(postgres_url)
+    Session = sessionmaker(bind=engine, future=True)
+    number, sid = "+447700900321", "SM" + "12" * 16
+    with Session.begin() as session:
+        arrival = take_in(session, sid, number, utc_now())
+    with Session.begin() as session:
+        assert not take_in(session, sid, number, utc_now()).first_time
+    with pytest.raises(IntegrityError):
+        with Session.begin() as session:
+            session.add(SmsInboundMessage(message_sid=sid, received_at=utc_now()))
+            session.flush()
+    with Session.begin() as session:
+        finish_turn(
+            session, message_sid=sid, number=number, sender_id=sender_id_for(number), person_id=arrival.person_id,
+            outcome=Outcome.replies, replies=[BotReply("Hello.", (("Yes", "/affirm"),))], now=utc_now(),
+        )
+    with Session.begin() as session:
+        [message] = session.query(OutboxMessage).filter(OutboxMessage.idempotency_key.startswith(f"sms-reply:{sid}:")).all()
+        assert message.recipient == number and message.body.startswith("Hello.")
+        assert session.get(SmsInboundMessage, sid).answered_at is not None
+    engine.dispose()

@@ -121,6 +121,18 @@ def mark_unknown(message: OutboxMessage, error: str) -> None:
     message.last_error = error[:200]
 
 
+def mark_cancelled(message: OutboxMessage, reason: str) -> None:
+    """Not to be sent after all (for example the number opted out after it was queued)."""
+    message.status = OutboxStatus.cancelled
+    message.last_error = reason[:200]
+
+
+def note_uncertain(message: OutboxMessage, error: str) -> None:
+    """The send may or may not have gone through: the claim is left as it is, so the stale
+    claim check asks the provider before anything is sent again."""
+    message.last_error = error[:200]
+
+
 def cancel_pending_for(session: Session, person_id: str, channel: str) -> int:
     """Stop everything still queued to a person on a channel (for example after STOP)."""
     result = session.execute(

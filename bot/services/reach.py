@@ -23,9 +23,7 @@ def number_hash(number: str) -> str:
 
 def remember_sms_number(session: Session, person_id: str, number: str) -> SmsContact:
     """Record (or refresh) the number a person texts us from."""
-    contact = session.execute(
-        select(SmsContact).where(SmsContact.number_hash == number_hash(number))
-    ).scalar_one_or_none()
+    contact = contact_for_number(session, number)
     if contact is None:
         contact = SmsContact(person_id=person_id, number_hash=number_hash(number), number=number)
         session.add(contact)
@@ -33,6 +31,12 @@ def remember_sms_number(session: Session, person_id: str, number: str) -> SmsCon
     contact.last_inbound_at = utc_now()
     session.flush()
     return contact
+
+
+def contact_for_number(session: Session, number: str) -> SmsContact | None:
+    return session.execute(
+        select(SmsContact).where(SmsContact.number_hash == number_hash(number))
+    ).scalar_one_or_none()
 
 
 def reachable_sms_contact(session: Session, person_id: str) -> SmsContact | None:

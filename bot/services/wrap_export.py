@@ -6,7 +6,6 @@ long dashes, emoji) for plain ones, so a page is not split into many costly UCS-
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -15,9 +14,8 @@ from typing import Iterable, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.services.sms_text import plain_sms_text
 from bot.services.wrap_content import (
-    GSM7_BASIC,
-    GSM7_EXTENSION,
     Question,
     Section,
     gsm7_length,
@@ -35,20 +33,6 @@ EXPORT_FORMAT_VERSION = 1
 MIN_PAGE_CHARS = 160
 _ITEM_MARK = "- "
 _CONTINUED_MARK = "  "  # the rest of an item too long for one page
-
-_SMS_REPLACEMENTS = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-    "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u2026": "...", "\u2022": "-", "\u00b7": "-",
-}
-# Emoji and invisible helpers (joiners, variation selectors, skin tones, keycaps): dropped.
-_DROPPED_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Cn", "Cf", "Cc", "Me"})
-
-
-def _is_variation_selector(char: str) -> bool:
-    code = ord(char)
-    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 
 # -- SMS pages --------------------------------------------------------------------------------
@@ -72,33 +56,11 @@ def plan_pages(items: Iterable[WrapItem], max_chars: int = 320) -> list[str]:
 
 
 def sms_safe(text: str) -> str:
-    """Text for a plain (GSM-7) SMS: plain quotes and dashes, no emoji, one line.
-
-    Letters SMS has no plain form for (other alphabets) are kept: losing the person's words
-    would be worse than a dearer message.
+    """Text for a plain (GSM-7) SMS on one line: plain quotes and dashes, no emoji
+    (bot/services/sms_text.py). Letters SMS has no plain form for (other alphabets) are kept:
+    losing the person's words would be worse than a dearer message.
     """
-    kept = []
-    for char in unicodedata.normalize("NFC", text):
-        if char in GSM7_BASIC or char in GSM7_EXTENSION:
-            kept.append(char)
-        elif char in _SMS_REPLACEMENTS:
-            kept.append(_SMS_REPLACEMENTS[char])
-        elif char.isspace():
-            kept.append(" ")
-        elif unicodedata.category(char) in _DROPPED_CATEGORIES or _is_variation_selector(char):
-            continue
-        else:
-            kept.append(_plain_letter(char))
-    return " ".join("".join(kept).split())
-
-
-def _plain_letter(char: str) -> str:
-    """ "ê" -> "e", "ﬁ" -> "fi" when SMS has the plain form; otherwise the letter as it is."""
-    decomposed = unicodedata.normalize("NFKD", char)
-    base = "".join(part for part in decomposed if not unicodedata.combining(part))
-    if base and all(part in GSM7_BASIC for part in base):
-        return base
-    return char
+    return " ".join(plain_sms_text(text).split())
 
 
 class _Pager:

@@ -9,6 +9,8 @@ ALL = [
     "ALONGSIDE_ENV", "DATABASE_URL", "SECRET_KEY", "RASA_PORT", "ACTION_PORT", "ACTION_SERVER_URL",
     "MODEL_DIR", "SMS_SINK_PATH", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER",
     "PUBLIC_BASE_URL", "LOCAL_CRISIS_LINE_NAME", "LOCAL_CRISIS_LINE_NUMBER", "LOCAL_CRISIS_LINE_SOURCE",
+    "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_STARTTLS",
+    "EMAIL_SINK_PATH", "WORKER_POLL_SECONDS", "ENCRYPTION_KEYS",
 ]
 
 
@@ -50,6 +52,11 @@ def test_relative_sqlite_path_is_taken_from_the_project_root(clean_environment):
         ("ALONGSIDE_ENV", "staging", "ALONGSIDE_ENV"),
         ("TWILIO_ACCOUNT_SID", "AC123", "TWILIO_AUTH_TOKEN"),
         ("LOCAL_CRISIS_LINE_NUMBER", "0800 000 0000", "LOCAL_CRISIS_LINE_SOURCE"),
+        ("PUBLIC_BASE_URL", "alongside.example.org", "PUBLIC_BASE_URL"),
+        ("SMTP_HOST", "smtp.example.org", "SMTP_FROM"),
+        ("SMTP_USERNAME", "alongside", "SMTP_PASSWORD"),
+        ("SMTP_STARTTLS", "maybe", "SMTP_STARTTLS"),
+        ("WORKER_POLL_SECONDS", "0", "WORKER_POLL_SECONDS"),
     ],
 )
 def test_a_bad_setting_is_named(clean_environment, name, value, named):
@@ -62,3 +69,23 @@ def test_production_refuses_the_development_secret(clean_environment):
     clean_environment.setenv("ALONGSIDE_ENV", "production")
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         load_settings()
+
+
+def test_without_smtp_or_twilio_messages_go_to_local_sinks(clean_environment):
+    settings = load_settings()
+    assert not settings.smtp_configured and not settings.twilio_configured
+    assert settings.sms_sink_path == PROJECT_ROOT / "var" / "sms-sink.jsonl"
+    assert settings.email_sink_path == PROJECT_ROOT / "var" / "email-sink.jsonl"
+    assert settings.smtp_port == 587 and settings.smtp_starttls
+
+
+def test_production_with_twilio_needs_the_public_https_address(clean_environment):
+    clean_environment.setenv("ALONGSIDE_ENV", "production")
+    clean_environment.setenv("SECRET_KEY", "x" * 40)
+    clean_environment.setenv("ENCRYPTION_KEYS", "A" * 43 + "=")
+    for name, value in (("TWILIO_ACCOUNT_SID", "AC1"), ("TWILIO_AUTH_TOKEN", "t"), ("TWILIO_NUMBER", "+447700900000")):
+        clean_environment.setenv(name, value)
+    with pytest.raises(SettingsError, match="PUBLIC_BASE_URL"):
+        load_settings()
+    clean_environment.setenv("PUBLIC_BASE_URL", "https://alongside.example.org/")
+    assert load_settings().public_base_url == "https://alongside.example.org"

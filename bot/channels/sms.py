@@ -1,0 +1,221 @@
+"""Our Twilio SMS channel, at /webhooks/twilio/webhook (texts) and /webhooks/twilio/status
+(delivery reports). Rasa's own Twilio channel is not used: it checks no signature, uses the
+phone number as the sender id, answers a request without Body with a 500, and sends replies
+with a blocking call inside the event loop.
+
+For each inbound text:
+1. the X-Twilio-Signature is checked (bot/services/twilio_signing.py): unsigned, forged or
+   altered requests get 403 and are logged without their content;
+2. the MessageSid is taken in once, in one transaction (bot/services/sms_inbound.py): a replay
+   or Twilio retry gets 200 and nothing else, even after a restart;
+3. the text is cleaned ("/intent" cannot skip NLU); a keyword (STOP, START, HELP), or any text
+   after STOP, is first read by NLU alone, so a crisis message is never swallowed; a reply
+   that is only a number picks one of the numbered choices last offered (our own payload);
+4. the dialogue runs under a keyed hash of the number, never the number itself;
+5. the replies (or HELP, or nothing after STOP) are queued in the outbox in one transaction
+   (bot/services/sms_turns.py); the worker sends them (bot/worker.py);
+6. Twilio gets empty TwiML (200).
+
+The webhook waits for the turn (10 to 50 ms here, well inside Twilio's 15 s) before answering,
+so that the text is processed and its replies queued before Twilio hears "OK"; sending happens
+after, in the worker, so a slow or failing Twilio API never holds up the webhook. Database work
+runs in a thread, off the event loop.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import weakref
+from typing import Any, Awaitable, Callable
+from urllib.parse import parse_qs
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sqlalchemy.exc import IntegrityError
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.services.inbound_text import clean_inbound_text
+from bot.services.sms_inbound import Arrival, payload_for_reply, sender_id_for, take_in
+from bot.services.sms_status import record_sms_status
+from bot.services.sms_turns import BotReply, decide, finish_turn, keyword_for, needs_crisis_check, needs_turn
+from bot.services.twilio_signing import is_signed_by_twilio, signed_url
+from bot.settings import get_settings
+from bot.store.db import unit_of_work
+from bot.store.models import utc_now
+
+logger = logging.getLogger(__name__)
+
+CRISIS_INTENT = "crisis"
+MAX_REQUEST_BYTES = 64 * 1024  # a text is at most 1,600 characters; Twilio's parameters add a little
+_MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
+MAX_NUMBER_LENGTH = 64
+EMPTY_TWIML = str(MessagingResponse())
+
+
+def form_params(request: Request) -> dict[str, list[str]]:
+    """The POST parameters as Twilio signed them: blank values kept (Sanic's own request.form
+    drops them, which would break the signature of a text with an empty Body)."""
+    if (request.content_type or "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        return {}
+    return parse_qs(request.body.decode("utf-8", errors="replace"), keep_blank_values=True)
+
+
+def _first(params: dict[str, list[str]], name: str) -> str:
+    values = params.get(name) or [""]
+    return values[0]
+
+
+class TwilioSmsInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    def url_prefix(self) -> str:
+        return "twilio"  # Twilio's conventional path: /webhooks/twilio/webhook
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "TwilioSmsInput":
+        return cls()  # secrets come from settings (.env), never from credentials.yml
+
+    def __init__(self) -> None:
+        # One turn at a time per conversation, so two quick texts queue their replies in order.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        twilio = Blueprint("alongside_twilio_sms", __name__)
+
+        @twilio.route("/", methods=["GET"])
+        async def health(_: Request):
+            return response.json({"status": "ok"})
+
+        @twilio.route("/webhook", methods=["POST"])
+        async def receive(request: Request):
+            params, refusal = self._checked(request)
+            if refusal is not None:
+                return refusal
+            message_sid, number = _first(params, "MessageSid"), _first(params, "From").strip()
+            if not _MESSAGE_SID.match(message_sid) or not number or len(number) > MAX_NUMBER_LENGTH:
+                return response.text("A text needs a MessageSid and a From number.", status=400)
+            return await self._receive(request, on_new_message, message_sid, number, _first(params, "Body"))
+
+        @twilio.route("/status", methods=["POST"])
+        async def status(request: Request):
+            params, refusal = self._checked(request)
+            if refusal is not None:
+                return refusal
+            provider_id = _first(params, "MessageSid") or _first(params, "SmsSid")
+            state = _first(params, "MessageStatus") or _first(params, "SmsStatus")
+            if provider_id and state:
+                try:
+                    await asyncio.to_thread(_record_status, provider_id, state, _first(params, "ErrorCode"))
+                except Exception:
+                    logger.exception("A Twilio status report could not be recorded.")
+                    return response.text("", status=503)
+            return response.text("", status=204)
+
+        return twilio
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def _checked(self, request: Request):
+        """The signed parameters, or the refusal to send instead."""
+        if len(request.body or b"") > MAX_REQUEST_BYTES:
+            logger.warning("Refused an oversized request to %s.", request.path)
+            return {}, response.text("Request too large.", status=413)
+        params = form_params(request)
+        settings = get_settings()
+        url = signed_url(settings, request.path, request.query_string, f"{request.scheme}://{request.host}")
+        if not is_signed_by_twilio(settings, url, params, request.headers.get("X-Twilio-Signature")):
+            # Content-free on purpose: no number, no text, no signature.
+            logger.warning("Refused a request to %s without a valid Twilio signature.", request.path)
+            return {}, response.text("Forbidden: this request is not signed by Twilio.", status=403)
+        return params, None
+
+    # -- a text ------------------------------------------------------------------------------
+
+    async def _receive(self, request, on_new_message, message_sid: str, number: str, body: str):
+        now = utc_now()
+        try:
+            arrival = await asyncio.to_thread(_take_in, message_sid, number, now)
+        except IntegrityError:
+            arrival = Arrival(first_time=False)  # its twin got in a moment before
+        except Exception:
+            logger.exception("An inbound text could not be recorded (content not logged).")
+            return response.text(EMPTY_TWIML, status=503, content_type="text/xml")
+        if not arrival.first_time:
+            logger.info("A text already taken in was sent again; acknowledged, not processed.")
+            return response.text(EMPTY_TWIML, content_type="text/xml")
+        sender_id = sender_id_for(number)
+        lock = self._locks.get(sender_id)
+        if lock is None:
+            lock = self._locks[sender_id] = asyncio.Lock()
+        async with lock:
+            await self._converse(request, on_new_message, arrival, message_sid, number, sender_id, body)
+        return response.text(EMPTY_TWIML, content_type="text/xml")
+
+    async def _converse(self, request, on_new_message, arrival: Arrival, message_sid, number, sender_id, body):
+        text = clean_inbound_text(body)
+        keyword = keyword_for(text, arrival.opted_out)
+        crisis = False
+        if needs_crisis_check(keyword, arrival.opted_out):
+            crisis = await _nlu_says_crisis(request, text)
+        replies: list[BotReply] = []
+        failed = False
+        if needs_turn(keyword, arrival.opted_out, crisis):
+            chosen = payload_for_reply(text, arrival.choices) if keyword is None and not crisis else None
+            collector = CollectingOutputChannel()
+            message = UserMessage(chosen or text, collector, sender_id, input_channel=self.name(),
+                                  message_id=message_sid)
+            try:
+                await on_new_message(message)
+                replies = [_bot_reply(sent) for sent in collector.messages]
+            except Exception:
+                logger.exception("An SMS turn failed (text not logged).")
+                failed = True
+        outcome = decide(keyword, arrival.opted_out, crisis, failed)
+        try:
+            await asyncio.to_thread(
+                _finish, message_sid=message_sid, number=number, sender_id=sender_id,
+                person_id=arrival.person_id, outcome=outcome, replies=replies,
+            )
+        except Exception:
+            logger.exception("The replies to a text could not be queued (content not logged).")
+
+
+async def _nlu_says_crisis(request: Request, text: str) -> bool:
+    """NLU alone (the whole pipeline, crisis detector included), without a dialogue turn."""
+    agent = getattr(request.app.ctx, "agent", None)
+    if agent is None or not text:
+        return False
+    try:
+        parsed = await agent.parse_message(text)
+    except Exception:
+        logger.exception("NLU could not read a keyword text (content not logged).")
+        return False
+    return ((parsed or {}).get("intent") or {}).get("name") == CRISIS_INTENT
+
+
+def _bot_reply(sent: dict) -> BotReply:
+    buttons = tuple(
+        (str(button.get("title") or ""), str(button.get("payload") or ""))
+        for button in sent.get("buttons") or []
+        if button.get("title") and button.get("payload")
+    )
+    return BotReply(text=str(sent.get("text") or ""), buttons=buttons)
+
+
+def _take_in(message_sid: str, number: str, now) -> Arrival:
+    with unit_of_work() as session:
+        return take_in(session, message_sid, number, now)
+
+
+def _finish(**turn) -> None:
+    with unit_of_work() as session:
+        finish_turn(session, now=utc_now(), **turn)
+
+
+def _record_status(provider_id: str, state: str, error_code: str) -> None:
+    with unit_of_work() as session:
+        record_sms_status(session, provider_id, state, error_code, utc_now())

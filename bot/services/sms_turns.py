@@ -1,0 +1,150 @@
+"""The SMS rules for one inbound text, once it has been read: opt out, opt back in, HELP, or
+the bot's replies, queued in the outbox to be sent by the worker.
+
+The order of the rules is the point:
+1. a crisis message is answered, whatever keyword it is and even after STOP (the person has
+   just written to us in crisis; Twilio may still refuse to deliver to an opted-out number,
+   and that refusal is recorded);
+2. STOP (and STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT) records the opt-out, cancels everything
+   still queued to the person, and sends nothing (Twilio sends its own confirmation);
+3. after STOP nothing is sent until START (or YES, UNSTOP), which is answered from content;
+4. HELP (or INFO) is answered from content/sms.yml;
+5. anything else gets the bot's replies, split for SMS, with buttons as numbered choices.
+
+Everything here happens in the caller's unit of work: the replies are queued in the same
+transaction that marks the text answered, so a text is answered once or not at all.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.services import outbox
+from bot.services.reach import contact_for_number
+from bot.services.sms_content import SmsContent, load_sms_content
+from bot.services.sms_inbound import mark_answered, remember_choices
+from bot.services.sms_keywords import Keyword, keyword_in
+from bot.services.sms_text import numbered_choices, split_for_sms
+
+REPLY_PURPOSE = "reply"
+CRISIS_REPLY_PURPOSE = "crisis_reply"  # sent even to a number that opted out (rule 1)
+
+
+def reply_key_prefix(message_sid: str) -> str:
+    """Every reply to one inbound text has an idempotency key starting with this."""
+    return f"sms-reply:{message_sid}:"
+
+
+class Outcome(str, enum.Enum):
+    replies = "replies"                # the bot's replies
+    crisis_replies = "crisis_replies"  # the bot's replies to a crisis message
+    opt_out = "opt_out"
+    opt_in = "opt_in"
+    help = "help"
+    apology = "apology"                # the turn failed on our side
+    nothing = "nothing"                # opted out: nothing is sent
+
+
+def keyword_for(text: str, opted_out: bool) -> Keyword | None:
+    """The keyword a text is for this person: START/YES/UNSTOP only mean "opt back in" after
+    STOP (otherwise "yes" is an ordinary answer)."""
+    keyword = keyword_in(text)
+    if keyword is Keyword.opt_in and not opted_out:
+        return None
+    return keyword
+
+
+def needs_crisis_check(keyword: Keyword | None, opted_out: bool) -> bool:
+    """Whether to read the text with NLU before deciding: every keyword, and every text after
+    STOP, because neither would otherwise reach the dialogue."""
+    return keyword is not None or opted_out
+
+
+def needs_turn(keyword: Keyword | None, opted_out: bool, crisis: bool) -> bool:
+    """Whether the dialogue runs a whole turn. STOP does too, so a plan question in progress
+    stops as it would for the conversation's own "stop"; HELP and START do not (a "yes" that
+    opts back in must not confirm whatever was last asked)."""
+    return crisis or keyword is Keyword.opt_out or (keyword is None and not opted_out)
+
+
+def decide(keyword: Keyword | None, opted_out: bool, crisis: bool, turn_failed: bool) -> Outcome:
+    if crisis:
+        return Outcome.apology if turn_failed else Outcome.crisis_replies
+    if keyword is Keyword.opt_out:
+        return Outcome.opt_out
+    if opted_out:
+        return Outcome.opt_in if keyword is Keyword.opt_in else Outcome.nothing
+    if keyword is Keyword.help:
+        return Outcome.help
+    return Outcome.apology if turn_failed else Outcome.replies
+
+
+@dataclass(frozen=True)
+class BotReply:
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()  # (title, payload)
+
+
+def sms_bodies(replies: list[BotReply], content: SmsContent) -> tuple[list[str], list[str]]:
+    """The texts to send for a turn's replies, and the payloads of the numbered choices in
+    them. Short replies share a text; long ones are split (bot/services/sms_text.py)."""
+    blocks: list[str] = []
+    payloads: list[str] = []
+    for reply in replies:
+        block = reply.text.strip()
+        if reply.buttons:
+            choices = numbered_choices(
+                [title for title, _ in reply.buttons], content.choices_intro, content.choice_item,
+                start=len(payloads) + 1,
+            )
+            payloads.extend(payload for _, payload in reply.buttons)
+            block = f"{block}\n{choices}" if block else choices
+        if block:
+            blocks.append(block)
+    return split_for_sms("\n\n".join(blocks)), payloads
+
+
+def finish_turn(
+    session: Session,
+    *,
+    message_sid: str,
+    number: str,
+    sender_id: str,
+    person_id: str,
+    outcome: Outcome,
+    replies: list[BotReply],
+    now: datetime,
+) -> list[str]:
+    """Apply the outcome and queue what is to be sent. Returns the queued texts."""
+    content = load_sms_content()
+    bodies: list[str] = []
+    payloads: list[str] | None = None  # None: the choices last offered still stand
+    contact = contact_for_number(session, number)
+    if outcome in (Outcome.replies, Outcome.crisis_replies):
+        bodies, payloads = sms_bodies(replies, content)
+    elif outcome is Outcome.opt_out:
+        if contact is not None and contact.opted_out_at is None:
+            contact.opted_out_at = now
+        outbox.cancel_pending_for(session, person_id, "sms")
+        payloads = []
+    elif outcome is Outcome.opt_in:
+        if contact is not None:
+            contact.opted_out_at = None
+        bodies, payloads = [content.text("opted_in")], []
+    elif outcome is Outcome.help:
+        bodies = [content.text("help")]
+    elif outcome is Outcome.apology:
+        bodies = [content.text("something_went_wrong")]
+    purpose = CRISIS_REPLY_PURPOSE if outcome is Outcome.crisis_replies else REPLY_PURPOSE
+    for index, body in enumerate(bodies):
+        outbox.enqueue(
+            session, channel="sms", recipient=number, body=body, purpose=purpose, person_id=person_id,
+            idempotency_key=f"{reply_key_prefix(message_sid)}{index}",
+        )
+    if payloads is not None:
+        remember_choices(session, sender_id, payloads, now)
+    mark_answered(session, message_sid, now)
+    return bodies

@@ -1,0 +1,119 @@
+"""`python -m bot sms "hello" --from +447700900123`: text the running Alongside as Twilio would.
+
+It posts one inbound text to the running rasa server's SMS webhook, signed with the twilio
+library's RequestValidator exactly as Twilio signs (with the development token when Twilio is
+not configured; see bot/services/twilio_signing.py), waits for the worker to deliver the
+replies, and prints the ones that reached the local SMS sink. With a real Twilio account set
+up it refuses: the replies would be real texts to that number.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.services.sms_delivery import read_sink
+from bot.services.sms_turns import reply_key_prefix
+from bot.services.twilio_signing import signature_for, signed_url
+from bot.settings import PROJECT_ROOT, Settings
+from bot.store.db import unit_of_work
+from bot.store.outbox_models import OutboxMessage, OutboxStatus
+
+WEBHOOK_PATH = "/webhooks/twilio/webhook"
+DEFAULT_FROM = "+447700900123"  # Ofcom's range for drama: never a real person's number
+SIMULATED_ACCOUNT = "AC" + "0" * 32
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+_SETTLED = (OutboxStatus.sent, OutboxStatus.failed, OutboxStatus.cancelled, OutboxStatus.unknown)
+
+
+def python_command() -> str:
+    """How to run this project's Python, as a person would type it from the project folder."""
+    try:
+        return str(Path(sys.executable).relative_to(PROJECT_ROOT))
+    except ValueError:
+        return sys.executable
+
+
+def usage() -> str:
+    return f'{python_command()} -m bot sms "hello" --from {DEFAULT_FROM}'
+
+
+def main(settings: Settings, argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot sms", description="Text the running Alongside.")
+    parser.add_argument("text", help="what the text says")
+    parser.add_argument("--from", dest="number", default=DEFAULT_FROM, help="the number it comes from (+44...)")
+    parser.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the replies")
+    options = parser.parse_args(argv)
+    if settings.twilio_configured:
+        print("Twilio is set up, so the replies would be real texts to that number. The simulator only "
+              "works without TWILIO_* settings (replies then go to the local SMS sink).", file=sys.stderr)
+        return 2
+    if not _E164.match(options.number):
+        print("--from must be a phone number in international form, like +447700900123.", file=sys.stderr)
+        return 2
+    message_sid = "SM" + uuid.uuid4().hex
+    status = _post(settings, message_sid, options.number, options.text)
+    if status != 200:
+        return 1
+    print(f"You ({options.number}): {options.text}")
+    replies, settled = _wait_for_replies(settings, message_sid, options.wait)
+    if not replies and settled:
+        print("(No reply. After STOP nothing is sent until START.)")
+    for body in replies:
+        print(f"Alongside: {body}")
+    if not settled:
+        print(f"(Still waiting for replies after {options.wait:g} s. Is the worker running? `make run` starts it.)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _post(settings: Settings, message_sid: str, number: str, text: str) -> int:
+    local_base = f"http://localhost:{settings.rasa_port}"
+    params = {
+        "MessageSid": message_sid, "SmsSid": message_sid, "AccountSid": SIMULATED_ACCOUNT, "From": number,
+        "To": settings.twilio_number or "+447700900000", "Body": text, "NumMedia": "0", "NumSegments": "1",
+        "ApiVersion": "2010-04-01",
+    }
+    url = signed_url(settings, WEBHOOK_PATH, "", local_base)
+    signature = signature_for(settings, url, {name: [value] for name, value in params.items()})
+    request = urllib.request.Request(
+        f"{local_base}{WEBHOOK_PATH}", data=urllib.parse.urlencode(params).encode(),
+        headers={"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        print(f"Alongside refused the text ({error.code}): {error.read().decode(errors='replace')}", file=sys.stderr)
+        return error.code
+    except (urllib.error.URLError, OSError):
+        print(f"Alongside is not answering on {local_base}. Start it with `make run` first.", file=sys.stderr)
+        return 0
+
+
+def _wait_for_replies(settings: Settings, message_sid: str, wait_s: float) -> tuple[list[str], bool]:
+    """The replies to this text that reached the sink, once the worker has settled them all."""
+    prefix = reply_key_prefix(message_sid)
+    deadline = time.monotonic() + wait_s
+    while True:
+        with unit_of_work() as session:
+            states = session.execute(
+                select(OutboxMessage.idempotency_key, OutboxMessage.status)
+                .where(OutboxMessage.idempotency_key.startswith(prefix))
+            ).all()
+        settled = all(state in _SETTLED for _, state in states)
+        if settled or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    records = [record for record in read_sink(settings.sms_sink_path) if str(record.get("key", "")).startswith(prefix)]
+    records.sort(key=lambda record: int(record["key"].rsplit(":", 1)[1]))
+    return [record["body"] for record in records], settled
