@@ -49,6 +49,8 @@ class Settings:
     twilio_number: str
     public_base_url: str
     encryption_keys: tuple[str, ...]
+    # How long a choice to share (or not) stands before the person is asked again.
+    consent_review_months: int = 6
 
     @property
     def twilio_configured(self) -> bool:
@@ -148,6 +150,13 @@ def _local_crisis_line() -> tuple[str, str, str]:
     return name, number, source
 
 
+def _consent_review_months() -> int:
+    raw = _text("CONSENT_REVIEW_MONTHS", "6")
+    if not raw.isdigit() or not 1 <= int(raw) <= 36:
+        raise SettingsError(f"CONSENT_REVIEW_MONTHS must be a whole number of months from 1 to 36, not {raw!r}.")
+    return int(raw)
+
+
 def load_settings() -> Settings:
     """Read and check every setting. Raises SettingsError naming the first bad one."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
@@ -176,6 +185,7 @@ def load_settings() -> Settings:
         twilio_number=number,
         public_base_url=_text("PUBLIC_BASE_URL").rstrip("/"),
         encryption_keys=_encryption_keys(environment, secret_key),
+        consent_review_months=_consent_review_months(),
     )
 
 

@@ -9,6 +9,7 @@ ALL = [
     "ALONGSIDE_ENV", "DATABASE_URL", "SECRET_KEY", "RASA_PORT", "ACTION_PORT", "ACTION_SERVER_URL",
     "MODEL_DIR", "SMS_SINK_PATH", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER",
     "PUBLIC_BASE_URL", "LOCAL_CRISIS_LINE_NAME", "LOCAL_CRISIS_LINE_NUMBER", "LOCAL_CRISIS_LINE_SOURCE",
+    "CONSENT_REVIEW_MONTHS",
 ]
 
 
@@ -62,3 +63,13 @@ def test_production_refuses_the_development_secret(clean_environment):
     clean_environment.setenv("ALONGSIDE_ENV", "production")
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         load_settings()
+
+
+def test_consent_review_defaults_to_six_months_and_refuses_nonsense(clean_environment):
+    assert load_settings().consent_review_months == 6
+    clean_environment.setenv("CONSENT_REVIEW_MONTHS", "12")
+    assert load_settings().consent_review_months == 12
+    for bad in ("0", "six", "-1", "120"):
+        clean_environment.setenv("CONSENT_REVIEW_MONTHS", bad)
+        with pytest.raises(SettingsError, match="CONSENT_REVIEW_MONTHS"):
+            load_settings()
