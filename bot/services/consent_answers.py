@@ -2,9 +2,12 @@
 "would you like to share this?".
 
 The words are in content/consent.yml and matched on whole words. A wrong "yes" would share
-someone's plan against their wishes, so "yes" is read strictly (the message must start with a
-yes word, or the classifier must be sure it is agreement) and anything unsure or a question is
-asked again; a wrong "no" only means nothing is shared.
+someone's plan against their wishes, so a yes, or a choice of parts, is read strictly: the
+message must start with a yes word (or name parts), and hold nothing but yes words, the parts
+named and a few filler words ("yes, just my triggers please"). "I took my medication" names the
+crisis plan but is not a choice to share it. The intent classifier is not trusted here (it
+called "purple" agreement at 0.32). Anything else is asked again; a wrong "no" only means
+nothing is shared.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from bot.services.consent_content import load_consent_content
 from bot.services.controls import Control, control_in
 from bot.services.wrap_content import SECTION_IDS, match_words
 
-AFFIRM_INTENT, DENY_INTENT, MORE_INTENT = "affirm", "deny", "more"
+MORE_INTENT = "more"
 _MORE_WORDS = {("more",), ("next",), ("show", "more")}
 
 
@@ -104,8 +107,11 @@ def withdrawal_categories(text: str, available: Sequence[str]) -> tuple[str, ...
     return tuple(available)
 
 
-def read_answer(text: str, offered: Sequence[str], intent: str | None = None) -> Answer:
-    """The person's answer to "would you like to share (these parts)?"."""
+def read_answer(
+    text: str, offered: Sequence[str], intent: str | None = None, coordinator_name: str = ""
+) -> Answer:
+    """The person's answer to "would you like to share (these parts)?". `intent` is used only
+    to recognise "more"; the coordinator's name may appear in a yes ("yes, Sam can see it")."""
     content = load_consent_content()
     control = control_in(text)
     if control is Control.stop:
@@ -118,15 +124,38 @@ def read_answer(text: str, offered: Sequence[str], intent: str | None = None) ->
     if control in (Control.later, Control.skip):
         return Answer(Reply.not_now)
     named = categories_named(text)
+    plain = _only_plain_words(text, coordinator_name)
     if named.any:
-        return _named_answer(named, offered)
+        return _named_answer(named, offered) if plain else Answer(Reply.unclear)
     if _has_any(words, content.words["not_now_words"]):
         return Answer(Reply.not_now)
-    if intent == DENY_INTENT or _has_any(words, content.words["no_words"]):
+    if _has_any(words, content.words["no_words"]):
         return Answer(Reply.no)
-    if intent == AFFIRM_INTENT or any(words[: len(phrase)] == phrase for phrase in content.words["yes_words"]):
+    if plain and any(words[: len(phrase)] == phrase for phrase in content.words["yes_words"]):
         return Answer(Reply.yes, tuple(offered))
     return Answer(Reply.unclear)
+
+
+def _only_plain_words(text: str, coordinator_name: str) -> bool:
+    """Whether the message holds nothing but yes words, parts of the plan and filler words."""
+    content = load_consent_content()
+    phrases = [keyword for category in content.categories for keyword in category.keywords]
+    for name in ("everything_words", "except_words", "yes_words"):
+        phrases += list(content.words[name])
+    phrases.sort(key=len, reverse=True)
+    allowed = {word for phrase in content.words["filler_words"] for word in phrase}
+    allowed |= set(match_words(coordinator_name))
+    words = match_words(text or "")
+    position = 0
+    while position < len(words):
+        phrase = next((p for p in phrases if words[position:position + len(p)] == p), None)
+        if phrase is not None:
+            position += len(phrase)
+        elif words[position] in allowed:
+            position += 1
+        else:
+            return False
+    return True
 
 
 def _named_answer(named: Named, offered: Sequence[str]) -> Answer:

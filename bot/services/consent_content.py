@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -34,7 +35,6 @@ REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "ask": frozenset({"categories", "coordinator"}),
         "ask_some": frozenset(),
         "ask_review": frozenset({"date", "categories", "coordinator"}),
-        "ask_again_after_crisis": frozenset(),
         "shared": frozenset({"coordinator", "categories"}),
         "not_shared": frozenset({"categories"}),
         "declined": frozenset({"date"}),
@@ -61,7 +61,7 @@ REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
     }
 )
 PLACEHOLDERS = frozenset({"coordinator", "categories", "section", "date"})
-WORD_LISTS = ("everything_words", "except_words", "yes_words", "no_words", "not_now_words", "unsure_words")
+WORD_LISTS = ("everything_words", "except_words", "yes_words", "no_words", "not_now_words", "unsure_words", "filler_words")
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,11 @@ class ConsentContent:
 
     def text(self, text_id: str, **values: str) -> str:
         return self.texts[text_id].format(**values)
+
+
+def date_for_reading(moment: datetime) -> str:
+    """ "3 March 2026" (UK style)."""
+    return f"{moment.day} {moment.strftime('%B %Y')}"
 
 
 @lru_cache(maxsize=1)

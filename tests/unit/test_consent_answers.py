@@ -44,10 +44,11 @@ def test_answers(text, reply, categories):
     assert answer.categories == categories
 
 
-def test_the_classifier_can_say_yes_or_no_but_parts_named_come_first():
-    assert read_answer("go for it", OFFERED, intent="affirm").reply is Reply.yes
-    assert read_answer("absolutely not", OFFERED, intent="deny").reply is Reply.no
-    assert read_answer("just the triggers", OFFERED, intent="affirm").categories == ("triggers",)
+def test_the_classifier_is_not_trusted_for_yes_or_no_only_for_more():
+    # Through the whole agent "purple" came out as affirm at 0.32: never a reason to share.
+    assert read_answer("purple", OFFERED, intent="affirm").reply is Reply.unclear
+    assert read_answer("go on then", OFFERED, intent="affirm").reply is Reply.yes
+    assert read_answer("nah", OFFERED, intent="deny").reply is Reply.no
     assert read_answer("anything", OFFERED, intent="more").reply is Reply.more
 
 
@@ -73,3 +74,29 @@ def test_requests_to_share_and_to_stop():
     assert withdrawal_categories("stop sharing everything", available) == available
     assert withdrawal_categories("stop sharing", available) == available
     assert withdrawal_categories("I don't want Sam to see my triggers", available) == ("triggers",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I took my medication as usual", "I want to share my plan with my sister", "my triggers are loud places",
+     "okay but I'm worried about it", "yes, my crisis plan mentions my sister", "hospital appointments"],
+)
+def test_a_message_that_only_mentions_a_part_is_not_a_yes(text):
+    assert read_answer(text, OFFERED).reply is Reply.unclear
+
+
+def test_yes_with_filler_and_the_coordinators_name_is_still_a_yes():
+    assert read_answer("yes please, Sam can see it", OFFERED, coordinator_name="Sam").reply is Reply.yes
+    assert read_answer("yes please, Sam can see it", OFFERED).reply is Reply.unclear
+
+
+def test_no_ordinary_message_from_the_evaluation_set_reads_as_a_yes():
+    """500 everyday messages (tests/evaluation/ordinary_messages.yml): only bare yeses share."""
+    import yaml
+
+    from bot.settings import PROJECT_ROOT
+
+    data = yaml.safe_load((PROJECT_ROOT / "tests" / "evaluation" / "ordinary_messages.yml").read_text("utf-8"))
+    messages = [str(m) for group in data.values() if isinstance(group, list) for m in group]
+    yeses = {m for m in messages if read_answer(m, OFFERED).reply in (Reply.yes, Reply.some)}
+    assert yeses <= {"yes", "ok", "y", "ok \U0001f44c"}, yeses
