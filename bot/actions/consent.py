@@ -94,7 +94,7 @@ class ActionConsentStart(Action):
         return "action_consent_start"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        requested = list(requested_categories(_text(tracker)))
+        requested = list(requested_categories(_text(tracker), CATEGORY_IDS))
         nothing = [SlotSet(OFFER, False)]
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
@@ -106,7 +106,7 @@ class ActionConsentStart(Action):
             _say(dispatcher, "no_coordinator_meanwhile")
             return nothing
         if not with_items:
-            if len(requested) == len(load_wrap_content().sections):
+            if set(requested) >= {section.id for section in load_wrap_content().sections}:
                 dispatcher.utter_message(text=load_wrap_content().text("nothing_saved_yet"))
             else:
                 _say(dispatcher, "nothing_to_share", categories=_names(requested))

@@ -263,3 +263,13 @@ async def test_without_a_notification_address_the_share_still_happens(conversati
     text = await conversation.say_text("yes")
     assert "Jo can now see your triggers" in text
     assert counts(person_id, coordinator_id) == (1, 0)
+
+
+async def test_nothing_saved_means_nothing_to_ask(conversation):
+    person_id, coordinator_id = with_coordinator(conversation)
+    text = await conversation.say_text("share my triggers with my coordinator")
+    assert "nothing saved in your triggers" in text
+    text = await conversation.say_text("send my plan to my care coordinator")
+    assert "nothing saved in your plan" in text
+    assert (await conversation.tracker()).active_loop_name is None
+    assert counts(person_id, coordinator_id) == (0, 0)
