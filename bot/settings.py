@@ -61,6 +61,8 @@ class Settings:
     smtp_starttls: bool
     email_sink_path: Path
     worker_poll_seconds: float
+    # How long a choice to share (or not) stands before the person is asked again.
+    consent_review_months: int = 6
 
     @property
     def twilio_configured(self) -> bool:
@@ -214,6 +216,13 @@ def _local_crisis_line() -> tuple[str, str, str]:
     return name, number, source
 
 
+def _consent_review_months() -> int:
+    raw = _text("CONSENT_REVIEW_MONTHS", "6")
+    if not raw.isdigit() or not 1 <= int(raw) <= 36:
+        raise SettingsError(f"CONSENT_REVIEW_MONTHS must be a whole number of months from 1 to 36, not {raw!r}.")
+    return int(raw)
+
+
 def load_settings() -> Settings:
     """Read and check every setting. Raises SettingsError naming the first bad one."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
@@ -254,6 +263,7 @@ def load_settings() -> Settings:
         smtp_starttls=smtp_starttls,
         email_sink_path=_path("EMAIL_SINK_PATH", VAR_DIR / "email-sink.jsonl"),
         worker_poll_seconds=_seconds("WORKER_POLL_SECONDS", 1.0),
+        consent_review_months=_consent_review_months(),
     )
 
 

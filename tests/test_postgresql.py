@@ -100,3 +100,33 @@ def test_sms_texts_are_taken_in_once_and_answered_on_postgresql(postgres_url):
         assert message.recipient == number and message.body.startswith("Hello.")
         assert session.get(SmsInboundMessage, sid).answered_at is not None
     engine.dispose()
+
+
+def test_consent_and_sharing_work_on_postgresql(postgres_url):
+    from datetime import timedelta
+
+    from bot.services import consent, sharing, wrap
+    from bot.store.db import make_engine
+    from bot.store.migrate import upgrade_to_head
+    from bot.store.models import utc_now
+    from tests.support.coordinators import add_coordinator, add_person, enrol
+
+    upgrade_to_head(postgres_url)
+    engine = make_engine(postgres_url)
+    Session = sessionmaker(bind=engine, future=True)
+    now = utc_now()
+    with Session.begin() as session:
+        person_id = add_person(session)
+        coordinator_id = add_coordinator(session, "Sam", "email", "sam@example.nhs.uk")
+        enrol(session, coordinator_id, person_id, started_at=now - timedelta(days=1))
+        wrap.save_answer(session, wrap.plan_for(session, person_id), "triggers", "crowds", "sms")
+        result = sharing.share_with_coordinator(session, person_id, ["triggers"], "sms", wording="Share?", now=now)
+        assert result.notification is not None
+        consent.withdraw(session, person_id, coordinator_id, ["triggers"], wording="Stop", channel="sms", now=now)
+    with Session.begin() as session:
+        assert consent.active_categories(session, person_id, coordinator_id, now=now) == set()
+        consent.grant(session, person_id, coordinator_id, ["triggers"], wording="Share?", channel="sms", now=now)
+        assert [s.category for s in sharing.visible_to(session, person_id, coordinator_id, now=now)] == ["triggers"]
+        later = consent.review_date(now) + timedelta(seconds=1)
+        assert consent.needs_review(session, person_id, coordinator_id, now=later) == {"triggers"}
+    engine.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
@@ -31,4 +32,7 @@ class ActionCrisisFollowUp(Action):
             dispatcher.utter_message(response="utter_offer_crisis_plan")
         if tracker.get_slot("interrupted_loop") == "wrap_form":
             dispatcher.utter_message(response="utter_plan_paused_after_crisis")
+        if tracker.get_slot("interrupted_loop") == "consent_form":
+            dispatcher.utter_message(response="utter_consent_paused_after_crisis")
+            return [SlotSet("consent_step", None), SlotSet("consent_page", 0.0)]  # ask it whole again
         return []

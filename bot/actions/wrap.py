@@ -13,6 +13,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.consent import OFFER_SLOT, offer_after_section
 from bot.actions.tracker_person import person_for_tracker
 from bot.services import wrap
 from bot.services.controls import Control, control_in
@@ -27,6 +28,7 @@ LIST_OPEN_SLOT = "wrap_list_open"
 UNUSABLE_SLOT = "wrap_unusable_answers"
 INTERRUPTED_SLOT = "interrupted_loop"
 SECTION_DONE = "section_done"
+DONE_SECTION_SLOT = "wrap_done_section"
 PAUSED = "paused"
 UNUSABLE_BEFORE_OFFERING_SKIP = 2
 
@@ -198,17 +200,23 @@ class ValidateWrapForm(FormValidationAction):
         following = content.next_section_after(section.id)
         wrap.set_position(session, plan, following.questions[0].id if following else None)
         _say(dispatcher, "section_done", section=section.title)
-        return {ANSWER_SLOT: SECTION_DONE, LIST_OPEN_SLOT: False}
+        return {ANSWER_SLOT: SECTION_DONE, LIST_OPEN_SLOT: False, DONE_SECTION_SLOT: section.id}
 
 
 class ActionWrapFormEnded(Action):
-    """After a finished section, offer the next one (or say the plan is complete)."""
+    """After a finished section, ask about sharing it with the person's coordinator when that is
+    due (bot/actions/consent.py), else offer the next section (or say the plan is complete)."""
 
     def name(self) -> str:
         return "action_wrap_form_ended"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        reset = [SlotSet(ANSWER_SLOT, None), SlotSet(LIST_OPEN_SLOT, False), SlotSet(UNUSABLE_SLOT, 0.0),
+                 SlotSet(DONE_SECTION_SLOT, None)]
         if tracker.get_slot(ANSWER_SLOT) == SECTION_DONE:
+            sharing_question = offer_after_section(dispatcher, tracker, tracker.get_slot(DONE_SECTION_SLOT))
+            if sharing_question:
+                return reset + sharing_question
             with unit_of_work() as session:
                 plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
                 next_question = wrap.resume_question_id(session, plan)
@@ -218,4 +226,4 @@ class ActionWrapFormEnded(Action):
                 dispatcher.utter_message(response="utter_ask_start_next_section")
             else:
                 _say(dispatcher, "plan_done")
-        return [SlotSet(ANSWER_SLOT, None), SlotSet(LIST_OPEN_SLOT, False), SlotSet(UNUSABLE_SLOT, 0.0)]
+        return reset + [SlotSet(OFFER_SLOT, False)]

@@ -12,6 +12,7 @@ import yaml
 from bot.services import readability
 from bot.services.crisis_content import load_crisis_content
 from bot.services.carers import what_a_carer_can_be_told
+from bot.services.consent_content import load_consent_content
 from bot.services.information import load_information
 from bot.services.peer_support import load_directory
 from bot.services.peer_support_search import conversation_content
@@ -101,6 +102,10 @@ def person_facing_texts() -> dict[str, str]:
     texts["information:not_found"] = not_found
     for piece in pieces:
         texts[f"information:{piece.id}"] = piece.text
+    consent = load_consent_content()
+    for text_id, text in consent.texts.items():
+        texts[f"consent:texts.{text_id}"] = text
+    texts["consent:notification.body"] = consent.notification_body
     for text_id in conversation_content()["texts"]:
         texts[f"peer_support_conversation:texts.{text_id}"] = peer_text(text_id, item="a group")
     for text_id, text in load_sms_content().texts.items():

@@ -11,6 +11,7 @@ ALL = [
     "PUBLIC_BASE_URL", "LOCAL_CRISIS_LINE_NAME", "LOCAL_CRISIS_LINE_NUMBER", "LOCAL_CRISIS_LINE_SOURCE",
     "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_STARTTLS",
     "EMAIL_SINK_PATH", "WORKER_POLL_SECONDS", "ENCRYPTION_KEYS",
+    "CONSENT_REVIEW_MONTHS",
 ]
 
 
@@ -89,3 +90,11 @@ def test_production_with_twilio_needs_the_public_https_address(clean_environment
         load_settings()
     clean_environment.setenv("PUBLIC_BASE_URL", "https://alongside.example.org/")
     assert load_settings().public_base_url == "https://alongside.example.org"
+def test_consent_review_defaults_to_six_months_and_refuses_nonsense(clean_environment):
+    assert load_settings().consent_review_months == 6
+    clean_environment.setenv("CONSENT_REVIEW_MONTHS", "12")
+    assert load_settings().consent_review_months == 12
+    for bad in ("0", "six", "-1", "120"):
+        clean_environment.setenv("CONSENT_REVIEW_MONTHS", bad)
+        with pytest.raises(SettingsError, match="CONSENT_REVIEW_MONTHS"):
+            load_settings()
