@@ -6,6 +6,9 @@
     train     train the model if config, domain, data or content changed
     migrate   bring the database up to date
     keys new  print a new encryption key for ENCRYPTION_KEYS (see docs/privacy.md)
+    web       start the coordinators' dashboard only (make run starts it too)
+    admin     coordinators, passwords and caseloads: python -m bot admin --help
+    audit verify   check the audit log's hash chain
 """
 from __future__ import annotations
 
@@ -26,6 +29,18 @@ def main(argv: list[str]) -> int:
 
         print(new_key())
         return 0
+    if command == "admin":
+        from bot.admin import main as admin_main
+
+        return admin_main(argv[1:])
+    if command == "audit":
+        from bot.admin import audit_main
+
+        return audit_main(argv[1:])
+    if command == "web":
+        from bot.web.app import serve
+
+        return serve(settings)
     from bot import build, launcher
     from bot.nlu.spacy_pipeline import ensure_pipeline
     from bot.services.content_check import check_all_content

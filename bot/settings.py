@@ -49,6 +49,14 @@ class Settings:
     twilio_number: str
     public_base_url: str
     encryption_keys: tuple[str, ...]
+    # The coordinators' dashboard (bot/web/) and its rules; see docs/dashboard.md.
+    web_port: int = 8000
+    sign_in_max_failures: int = 5
+    sign_in_lockout_minutes: int = 15
+    web_session_idle_minutes: int = 30
+    reminder_working_days: int = 2
+    enrolment_code_days: int = 7
+    enrolment_max_attempts: int = 5
 
     @property
     def twilio_configured(self) -> bool:
@@ -68,6 +76,14 @@ def _port(name: str, default: int) -> int:
     raw = _text(name, str(default))
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"{name} must be a port number between 1 and 65535, not {raw!r}.")
+    return int(raw)
+
+
+def _count(name: str, default: int, low: int = 1, high: int = 10_000) -> int:
+    """A whole number setting within [low, high]."""
+    raw = _text(name, str(default))
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}.")
     return int(raw)
 
 
@@ -176,6 +192,13 @@ def load_settings() -> Settings:
         twilio_number=number,
         public_base_url=_text("PUBLIC_BASE_URL").rstrip("/"),
         encryption_keys=_encryption_keys(environment, secret_key),
+        web_port=_port("WEB_PORT", 8000),
+        sign_in_max_failures=_count("SIGN_IN_MAX_FAILURES", 5, high=100),
+        sign_in_lockout_minutes=_count("SIGN_IN_LOCKOUT_MINUTES", 15, high=24 * 60),
+        web_session_idle_minutes=_count("WEB_SESSION_IDLE_MINUTES", 30, low=5, high=12 * 60),
+        reminder_working_days=_count("REMINDER_WORKING_DAYS", 2, high=30),
+        enrolment_code_days=_count("ENROLMENT_CODE_DAYS", 7, high=90),
+        enrolment_max_attempts=_count("ENROLMENT_MAX_ATTEMPTS", 5, high=100),
     )
 
 
@@ -184,6 +207,11 @@ def get_settings() -> Settings:
     """Settings for this process, read once. Tests call `get_settings.cache_clear()` after
     changing the environment."""
     return load_settings()
+
+
+def dashboard_url() -> str:
+    """Where the dashboard answers on this machine (production puts an https proxy in front)."""
+    return f"http://localhost:{get_settings().web_port}"
 
 
 def public_base_url() -> str:

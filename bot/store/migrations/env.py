@@ -6,8 +6,10 @@ from bot.store.encrypted import EncryptedText
 from bot.store.models import Base
 
 # Every module that defines tables, so autogenerate and upgrades see them all.
+import bot.store.audit_models  # noqa: E402,F401
 import bot.store.consent_models  # noqa: E402,F401
 import bot.store.contact_models  # noqa: E402,F401
+import bot.store.dashboard_models  # noqa: E402,F401
 import bot.store.outbox_models  # noqa: E402,F401
 import bot.store.staff_models  # noqa: E402,F401
 
