@@ -57,6 +57,7 @@ class Settings:
     reminder_working_days: int = 2
     enrolment_code_days: int = 7
     enrolment_max_attempts: int = 5
+    dashboard_public_url: str = ""
 
     @property
     def twilio_configured(self) -> bool:
@@ -199,6 +200,7 @@ def load_settings() -> Settings:
         reminder_working_days=_count("REMINDER_WORKING_DAYS", 2, high=30),
         enrolment_code_days=_count("ENROLMENT_CODE_DAYS", 7, high=90),
         enrolment_max_attempts=_count("ENROLMENT_MAX_ATTEMPTS", 5, high=100),
+        dashboard_public_url=_text("DASHBOARD_URL").rstrip("/"),
     )
 
 
@@ -210,8 +212,9 @@ def get_settings() -> Settings:
 
 
 def dashboard_url() -> str:
-    """Where the dashboard answers on this machine (production puts an https proxy in front)."""
-    return f"http://localhost:{get_settings().web_port}"
+    """Where coordinators open the dashboard: DASHBOARD_URL, or localhost for local use."""
+    settings = get_settings()
+    return settings.dashboard_public_url or f"http://localhost:{settings.web_port}"
 
 
 def public_base_url() -> str:

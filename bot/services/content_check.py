@@ -14,6 +14,7 @@ from bot.services.controls import _phrases
 from bot.services.crisis_content import load_crisis_content
 from bot.services.crisis_detection import CrisisDetector, default_patterns_path
 from bot.services.carers import what_a_carer_can_be_told
+from bot.services.dashboard_content import load_dashboard_content
 from bot.services.information import load_information
 from bot.services.peer_support import load_directory
 from bot.services.peer_support_search import conversation_content
@@ -38,3 +39,4 @@ def check_all_content(settings: Settings) -> None:
     conversation_content()
     load_information()
     what_a_carer_can_be_told()
+    load_dashboard_content()
