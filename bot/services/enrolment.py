@@ -14,8 +14,6 @@ dashboard shows a pseudonymous label ("Person K7QF").
 from __future__ import annotations
 
 import enum
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services import audit
+from bot.services.enrolment_codes import CODE_LETTERS, find_code, new_code
 from bot.services.phone_numbers import PhoneNumberError, normalise_phone
 from bot.services.pseudonyms import keyed_hash
 from bot.services.reach import number_hash
@@ -33,9 +32,6 @@ from bot.store.dashboard_models import Enrolment, EnrolmentAttempt
 from bot.store.models import CaseloadEntry, Person, Role, utc_now
 from bot.store.staff_models import StaffAccount
 
-CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ"  # no I, L or O: they look like 1 and 0
-CODE_DIGITS = "0123456789"
-_CODE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{4})[ -]?([0-9]{4})(?![A-Za-z0-9])")
 CODE_PURPOSE = "enrolment-code"
 LABEL_PURPOSE = "caseload-label"
 MAX_LABEL_CHARS = 60
@@ -60,7 +56,7 @@ def issue_code(
 ) -> IssuedCode:
     """A new one-time code for this coordinator's caseload. Only its hash is stored."""
     now = now or utc_now()
-    code = _new_code()
+    code = new_code()
     expires_at = now + timedelta(days=get_settings().enrolment_code_days)
     enrolment = Enrolment(
         coordinator_id=coordinator.person_id,
@@ -81,10 +77,7 @@ def issue_code(
 
 def code_in_text(text: str) -> str | None:
     """The enrolment code in a message ("my code is kmtr 4829"), normalised; None if none."""
-    found = _CODE_IN_TEXT.search(text or "")
-    if not found:
-        return None
-    return f"{found.group(1).upper()}-{found.group(2)}"
+    return find_code(text)
 
 
 def code_hash(code: str) -> str:
@@ -93,7 +86,7 @@ def code_hash(code: str) -> str:
 
 class Redeemed(enum.Enum):
     enrolled = "enrolled"
-    already = "already"            # they were on that caseload already; the code is now used
+    already = "already"            # they were on that caseload already (or resent their own code)
     not_valid = "not_valid"        # wrong, used or expired: the same answer for all three
     too_many_tries = "too_many_tries"
     no_code = "no_code"            # the message had nothing shaped like a code
@@ -116,6 +109,10 @@ def redeem_code(session: Session, person: Person, text: str, now: datetime | Non
     enrolment = session.execute(
         select(Enrolment).where(Enrolment.code_hash == code_hash(code), Enrolment.method == "code")
     ).scalar_one_or_none()
+    if enrolment is not None and enrolment.used_at is not None and enrolment.person_id == person.id:
+        # Their own code again (a resend): kind to say so, and it tells them nothing new.
+        coordinator = session.get(StaffAccount, enrolment.coordinator_id)
+        return RedeemResult(Redeemed.already, coordinator.display_name)
     if enrolment is None or enrolment.used_at is not None or as_utc(enrolment.expires_at) <= now:
         session.add(EnrolmentAttempt(person_id=person.id, attempted_at=now))
         session.flush()
@@ -132,12 +129,6 @@ def redeem_code(session: Session, person: Person, text: str, now: datetime | Non
         f"staff:{enrolment.coordinator_id} enrolment:{enrolment.id}", actor_kind="person", now=now,
     )
     return RedeemResult(Redeemed.enrolled if created else Redeemed.already, coordinator.display_name)
-
-
-def _new_code() -> str:
-    letters = "".join(secrets.choice(CODE_LETTERS) for _ in range(4))
-    digits = "".join(secrets.choice(CODE_DIGITS) for _ in range(4))
-    return f"{letters}-{digits}"
 
 
 def _recent_attempts(session: Session, person_id: str, now: datetime) -> int:
