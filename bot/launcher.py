@@ -49,11 +49,20 @@ def rasa_server(settings: Settings, model: Path) -> Process:
     )
 
 
+def web_app(settings: Settings) -> Process:
+    return Process(
+        "dashboard",
+        [sys.executable, "-m", "bot", "web"],
+        f"http://127.0.0.1:{settings.web_port}/health",
+    )
+
+
 def processes(settings: Settings, model: Path) -> list[Process]:
     """Everything `make run` starts, in start order. Add a process here in one line."""
     return [
         action_server(settings),
         rasa_server(settings, model),
+        web_app(settings),
     ]
 
 
@@ -105,6 +114,8 @@ def _print_where_to_chat(settings: Settings) -> None:
         "\nAlongside is running.\n"
         f"  Chat over HTTP:  curl -s {url} -d '{{\"sender\":\"me\",\"message\":\"hello\"}}'\n"
         "  Chat in a terminal: make shell (in another window, after stopping this one)\n"
+        f"  Care coordinators' dashboard: http://localhost:{settings.web_port}/ "
+        "(accounts: python -m bot admin --help)\n"
         "Press Ctrl-C to stop everything.\n",
         flush=True,
     )

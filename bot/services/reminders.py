@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services import dashboard, enrolment, outbox
 from bot.services.dashboard_content import load_dashboard_content
-from bot.services.times import as_utc
+from bot.services.times import SERVICE_TIME_ZONE, as_utc
 from bot.settings import dashboard_url, get_settings
 from bot.store.consent_models import ShareEvent
 from bot.store.staff_models import StaffAccount
 
-SERVICE_TIME_ZONE = ZoneInfo("Europe/London")
 PURPOSE = "share_reminder"
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -11,3 +12,13 @@ def as_utc(moment: datetime) -> datetime:
 
 def as_utc_or_none(moment: datetime | None) -> datetime | None:
     return None if moment is None else as_utc(moment)
+
+
+SERVICE_TIME_ZONE = ZoneInfo("Europe/London")
+
+
+def uk_readable(moment: datetime, with_time: bool = True) -> str:
+    """ "Tuesday 3 March 2026, 14:05" on the UK clock, for staff pages."""
+    local = as_utc(moment).astimezone(SERVICE_TIME_ZONE)
+    text = f"{local:%A} {local.day} {local:%B %Y}"
+    return f"{text}, {local:%H:%M}" if with_time else text
