@@ -132,6 +132,10 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
     async def health(_: Request):
         return response.text("ok")
 
+    @app.get("/favicon.ico")
+    async def favicon(_: Request):
+        return response.empty()  # browsers ask for it; we have none
+
     @app.get("/")
     async def home(_: Request):
         return response.redirect("/caseload", status=303)
