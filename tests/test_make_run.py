@@ -185,6 +185,11 @@ def test_a_plan_export_link_opens_a_printable_page_and_a_forged_one_does_not(run
         html = page.read().decode()
         assert page.status == 200 and "default-src 'none'" in page.headers["Content-Security-Policy"]
     assert "crowds" in html and "<script>alert" not in html
+    import sqlite3
+
+    with sqlite3.connect(running_alongside[3]) as connection:  # every export is in the audit log
+        exports = connection.execute("SELECT count(*) FROM audit_entries WHERE action = 'data_exported'").fetchone()[0]
+    assert exports == 1
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/plan/export/{token[:-3]}abc", timeout=30)
     assert refused.value.code == 404

@@ -15,7 +15,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.services import wrap
+from bot.services import audit, wrap
 from bot.services.export_links import person_for_export_token
 from bot.services.wrap_content import load_wrap_content
 from bot.services.wrap_export import plan_html
@@ -51,6 +51,7 @@ class PlanExportChannel(InputChannel):
                 plan = wrap.plan_for(session, person_id)
                 items = wrap.current_items(session, plan)
                 html = plan_html(items, generated_at=now)
+                audit.record(session, person_id, "data_exported", person_id, "plan:printable", actor_kind="person", now=now)
             return response.html(html, headers=SECURITY_HEADERS)
 
         return pages
