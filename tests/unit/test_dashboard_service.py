@@ -247,3 +247,16 @@ def test_what_people_read_is_plain_english():
     phrase = content.categories_phrase(["triggers", "early_warning_signs"])
     for text in (content.text("acknowledged", coordinator="Sam", categories=phrase), content.text("reminder_sms")):
         assert check_text(text) <= 7.0, text
+
+
+def test_someone_no_longer_on_the_caseload_is_not_shown():
+    from bot.store.models import CaseloadEntry
+
+    coordinator_id, person_id, _ = setup_person()
+    with unit_of_work() as session:
+        entry = session.execute(select(CaseloadEntry).where(CaseloadEntry.service_user_id == person_id)).scalar_one()
+        entry.ended_at = utc_now()
+    assert page(coordinator_id, person_id) is None
+    with unit_of_work() as session:
+        assert dashboard.caseload_overview(session, coordinator_id, None, utc_now()) == []
+        assert acknowledgements.acknowledge(session, coordinator_id, person_id, utc_now()) is None
