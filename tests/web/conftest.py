@@ -26,17 +26,19 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def dashboard_url(migrated_database):
+def dashboard_url(migrated_database, tmp_path_factory):
     port = free_port()
+    log_path = tmp_path_factory.mktemp("dashboard") / "server.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "bot", "web"], cwd=PROJECT_ROOT, env={**os.environ, "WEB_PORT": str(port)},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail("The dashboard did not start:\n" + server.stdout.read())
+            pytest.fail("The dashboard did not start:\n" + log_path.read_text())
         try:
             with urllib.request.urlopen(f"{url}/health", timeout=2):
                 break
@@ -51,6 +53,7 @@ def dashboard_url(migrated_database):
         server.wait(timeout=15)
     except subprocess.TimeoutExpired:
         server.kill()
+    log.close()
 
 
 class Browser(requests.Session):
