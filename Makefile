@@ -16,7 +16,7 @@ FIND_PYTHON310 = for candidate in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versi
 	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then echo "$$candidate"; break; fi; \
 	done
 
-.PHONY: help run test shell train validate migrate clean
+.PHONY: help run test shell train validate migrate clean browser-deps
 
 help:
 	@echo "make run       start Alongside (rasa server + action server) on localhost"
@@ -26,6 +26,7 @@ help:
 	@echo "make validate  check the training data and domain (rasa data validate)"
 	@echo "make migrate   bring the database up to date"
 	@echo "make clean     remove the virtualenv, models and local data (var/)"
+	@echo "make browser-deps  install Debian's Chromium for the browser tests (make test does it)"
 
 $(INSTALLED): pyproject.toml
 	@python310=$$($(FIND_PYTHON310)); \
@@ -57,7 +58,21 @@ validate: $(INSTALLED)
 	@$(PY) -m bot prepare
 	@$(PY) -m rasa data validate --config config.yml --domain var/build/domain --data bot/data --fail-on-warnings
 
-test: $(INSTALLED)
+# Headless Chromium for the browser tests, from Debian (Playwright's own download does not
+# work everywhere). Idempotent: does nothing when chromium is already there.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium (Debian package) for the browser tests..."; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need Chromium: install it (for example 'apt-get install chromium'),"; \
+	    echo "or set ALONGSIDE_SKIP_BROWSER=1 to skip them."; \
+	  fi; \
+	fi
+
+test: $(INSTALLED) browser-deps
 	@$(PY) -m bot prepare
 	@$(PY) -m pytest
 

@@ -10,6 +10,9 @@
     worker    deliver the outbox (texts and emails) until stopped; `run` starts it for you
     sms "text" [--from +447700900123]
               text the running Alongside as Twilio would (signed), and print the replies
+    web       start the coordinators' dashboard only (make run starts it too)
+    admin     coordinators, passwords and caseloads: python -m bot admin --help
+    audit verify   check the audit log's hash chain
 """
 from __future__ import annotations
 
@@ -45,6 +48,18 @@ def main(argv: list[str]) -> int:
         from bot.sms_simulator import main as simulate
 
         return simulate(settings, argv[1:])
+    if command == "admin":
+        from bot.admin import main as admin_main
+
+        return admin_main(argv[1:])
+    if command == "audit":
+        from bot.admin import audit_main
+
+        return audit_main(argv[1:])
+    if command == "web":
+        from bot.web.app import serve
+
+        return serve(settings)
     from bot import build, launcher
     from bot.nlu.spacy_pipeline import ensure_pipeline
     from bot.services.content_check import check_all_content

@@ -55,12 +55,21 @@ def worker(settings: Settings) -> Process:
     return Process("worker", [sys.executable, "-m", "bot", "worker"])
 
 
+def web_app(settings: Settings) -> Process:
+    return Process(
+        "dashboard",
+        [sys.executable, "-m", "bot", "web"],
+        f"http://127.0.0.1:{settings.web_port}/health",
+    )
+
+
 def processes(settings: Settings, model: Path) -> list[Process]:
     """Everything `make run` starts, in start order. Add a process here in one line."""
     return [
         action_server(settings),
         rasa_server(settings, model),
         worker(settings),
+        web_app(settings),
     ]
 
 
@@ -125,6 +134,8 @@ def where_to_chat(settings: Settings) -> str:
         f"  Chat over HTTP:  curl -s {url} -d '{{\"sender\":\"me\",\"message\":\"hello\"}}'\n"
         f"{sms}"
         "  Chat in a terminal: make shell (in another window, after stopping this one)\n"
+        f"  Care coordinators' dashboard: http://localhost:{settings.web_port}/ "
+        "(accounts: python -m bot admin --help)\n"
         "Press Ctrl-C to stop everything.\n"
     )
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from bot.services import erasure
+from bot.services.reminders import queue_due_reminders
 from bot.services.retention import forget_old_conversations
 from bot.settings import get_settings
 from bot.store.db import get_engine, unit_of_work
@@ -40,11 +41,17 @@ def forget_old_history(now: datetime) -> int:
     return forget_old_conversations(get_engine(), now, get_settings().conversation_retention_days)
 
 
+def remind_coordinators(now: datetime) -> int:
+    with unit_of_work() as session:
+        return queue_due_reminders(session, now)
+
+
 def timetable() -> list[Job]:
     """Every scheduled job. Add one here in one line."""
     return [
         Job("erasures", timedelta(seconds=5), carry_out_due_erasures),
         Job("conversation retention", timedelta(hours=24), forget_old_history),
+        Job("coordinator reminders", timedelta(minutes=15), remind_coordinators),
     ]
 
 

@@ -63,6 +63,15 @@ class Settings:
     worker_poll_seconds: float
     # How long a choice to share (or not) stands before the person is asked again.
     consent_review_months: int = 6
+    # The coordinators' dashboard (bot/web/) and its rules; see docs/dashboard.md.
+    web_port: int = 8000
+    sign_in_max_failures: int = 5
+    sign_in_lockout_minutes: int = 15
+    web_session_idle_minutes: int = 30
+    reminder_working_days: int = 2
+    enrolment_code_days: int = 7
+    enrolment_max_attempts: int = 5
+    dashboard_public_url: str = ""
 
     @property
     def twilio_configured(self) -> bool:
@@ -110,6 +119,12 @@ def _seconds(name: str, default: float) -> float:
     if not 0.1 <= value <= 3600:
         raise SettingsError(f"{name} must be a number of seconds between 0.1 and 3600, not {raw!r}.")
     return value
+def _count(name: str, default: int, low: int = 1, high: int = 10_000) -> int:
+    """A whole number setting within [low, high]."""
+    raw = _text(name, str(default))
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}.")
+    return int(raw)
 
 
 def _path(name: str, default: Path) -> Path:
@@ -264,6 +279,14 @@ def load_settings() -> Settings:
         email_sink_path=_path("EMAIL_SINK_PATH", VAR_DIR / "email-sink.jsonl"),
         worker_poll_seconds=_seconds("WORKER_POLL_SECONDS", 1.0),
         consent_review_months=_consent_review_months(),
+        web_port=_port("WEB_PORT", 8000),
+        sign_in_max_failures=_count("SIGN_IN_MAX_FAILURES", 5, high=100),
+        sign_in_lockout_minutes=_count("SIGN_IN_LOCKOUT_MINUTES", 15, high=24 * 60),
+        web_session_idle_minutes=_count("WEB_SESSION_IDLE_MINUTES", 30, low=5, high=12 * 60),
+        reminder_working_days=_count("REMINDER_WORKING_DAYS", 2, high=30),
+        enrolment_code_days=_count("ENROLMENT_CODE_DAYS", 7, high=90),
+        enrolment_max_attempts=_count("ENROLMENT_MAX_ATTEMPTS", 5, high=100),
+        dashboard_public_url=_text("DASHBOARD_URL").rstrip("/"),
     )
 
 
@@ -272,6 +295,12 @@ def get_settings() -> Settings:
     """Settings for this process, read once. Tests call `get_settings.cache_clear()` after
     changing the environment."""
     return load_settings()
+
+
+def dashboard_url() -> str:
+    """Where coordinators open the dashboard: DASHBOARD_URL, or localhost for local use."""
+    settings = get_settings()
+    return settings.dashboard_public_url or f"http://localhost:{settings.web_port}"
 
 
 def public_base_url() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -67,12 +68,13 @@ def say(port: int, sender: str, text: str) -> str:
 
 @pytest.fixture(scope="module")
 def running_alongside(tmp_path_factory, trained_model):
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     database = tmp_path_factory.mktemp("run") / "alongside.db"
     environment = {
         **os.environ,
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
+        "WEB_PORT": str(web_port),
         "ACTION_SERVER_URL": "",
         "DATABASE_URL": f"sqlite:///{database}",
     }
@@ -144,6 +146,14 @@ def test_an_unsigned_text_to_the_running_server_is_refused(running_alongside):
     assert refused.value.code == 403
 
 
+def test_the_dashboard_runs_and_its_address_is_printed(running_alongside):
+    launcher, _, output, _ = running_alongside
+    web_port = re.search(r"dashboard: http://localhost:(\d+)/", output).group(1)
+    with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/sign-in", timeout=30) as page:
+        assert page.status == 200 and "Sign in" in page.read().decode()
+        assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+
+
 def test_hello_gets_the_greeting_over_rest(running_alongside):
     _, port, _, _ = running_alongside
     text = say(port, "make-run-1", "hello")
@@ -206,6 +216,11 @@ def test_a_plan_export_link_opens_a_printable_page_and_a_forged_one_does_not(run
         html = page.read().decode()
         assert page.status == 200 and "default-src 'none'" in page.headers["Content-Security-Policy"]
     assert "crowds" in html and "<script>alert" not in html
+    import sqlite3
+
+    with sqlite3.connect(running_alongside[3]) as connection:  # every export is in the audit log
+        exports = connection.execute("SELECT count(*) FROM audit_entries WHERE action = 'data_exported'").fetchone()[0]
+    assert exports == 1
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/plan/export/{token[:-3]}abc", timeout=30)
     assert refused.value.code == 404
@@ -246,7 +261,7 @@ async def test_the_socketio_channel_answers_and_refuses_intent_injection(running
 def test_ctrl_c_stops_every_process(running_alongside):
     launcher, port, _, _ = running_alongside
     children = child_pids(launcher.pid)
-    assert len(children) >= 3  # the action server, the rasa server and the worker
+    assert len(children) >= 4  # the action server, the rasa server, the worker and the dashboard
     launcher.send_signal(signal.SIGINT)
     assert launcher.wait(timeout=60) == 0
     time.sleep(0.5)

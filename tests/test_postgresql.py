@@ -109,7 +109,7 @@ def test_consent_and_sharing_work_on_postgresql(postgres_url):
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
     from bot.store.models import utc_now
-    from tests.support.coordinators import add_coordinator, add_person, enrol
+    from tests.support.caseloads import add_coordinator, add_person, enrol
 
     upgrade_to_head(postgres_url)
     engine = make_engine(postgres_url)

@@ -17,7 +17,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.services import wrap
+from bot.services import audit, wrap
 from bot.services.export_links import DATA_EXPORT, person_for_export_token
 from bot.services.personal_data import as_json, collect
 from bot.services.personal_data_export import personal_data_html
@@ -55,6 +55,7 @@ class PlanExportChannel(InputChannel):
                 plan = wrap.plan_for(session, person_id)
                 items = wrap.current_items(session, plan)
                 html = plan_html(items, generated_at=now)
+                audit.record(session, person_id, "data_exported", person_id, "plan:printable", actor_kind="person", now=now)
             return response.html(html, headers=SECURITY_HEADERS)
 
         @pages.route("/data/<token>", methods=["GET"])
@@ -65,6 +66,7 @@ class PlanExportChannel(InputChannel):
                 return _expired()
             with unit_of_work() as session:
                 html = personal_data_html(collect(session, person_id), now, json_url=f"{token}/json")
+                audit.record(session, person_id, "data_exported", person_id, "everything:readable", actor_kind="person", now=now)
             return response.html(html, headers=SECURITY_HEADERS)
 
         @pages.route("/data/<token>/json", methods=["GET"])
@@ -75,6 +77,7 @@ class PlanExportChannel(InputChannel):
                 return _expired()
             with unit_of_work() as session:
                 body = as_json(collect(session, person_id), now)
+                audit.record(session, person_id, "data_exported", person_id, "everything:json", actor_kind="person", now=now)
             headers = {**SECURITY_HEADERS, "Content-Disposition": 'attachment; filename="alongside-my-data.json"'}
             return response.text(body, headers=headers, content_type="application/json; charset=utf-8")
 

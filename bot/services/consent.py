@@ -30,6 +30,7 @@ from typing import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.services import audit
 from bot.services.consent_content import CATEGORY_IDS, load_consent_content
 from bot.settings import get_settings
 from bot.store.consent_models import ConsentDecision, ConsentRecord, RecipientKind
@@ -243,6 +244,12 @@ def _append(
         )
     session.add_all(records)
     session.flush()
+    if records:  # every consent change is in the audit log: categories only, never content
+        audit.record(
+            session, person_id, f"consent_{decision.value}", person_id,
+            f"{recipient_kind.value}:{recipient_id} " + ",".join(record.category for record in records),
+            actor_kind="person", now=now,
+        )
     return records
 
 

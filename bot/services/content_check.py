@@ -15,6 +15,7 @@ from bot.services.crisis_content import load_crisis_content
 from bot.services.crisis_detection import CrisisDetector, default_patterns_path
 from bot.services.carers import what_a_carer_can_be_told
 from bot.services.consent_content import load_consent_content
+from bot.services.dashboard_content import load_dashboard_content
 from bot.services.information import load_information
 from bot.services.peer_support import load_directory
 from bot.services.peer_support_search import conversation_content
@@ -42,3 +43,4 @@ def check_all_content(settings: Settings) -> None:
     what_a_carer_can_be_told()
     load_sms_content()
     load_consent_content()
+    load_dashboard_content()

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services import outbox
+from bot.services import audit, outbox
 from bot.services.personal_data import erase
 from bot.services.personal_data_export import personal_data_content
 from bot.store.models import CaseloadEntry, utc_now
@@ -32,6 +32,7 @@ def request_erasure(session: Session, person_id: str, now: datetime | None = Non
     request = ErasureRequest(person_id=person_id, requested_at=now, carry_out_after=now + ERASURE_DELAY)
     session.add(request)
     session.flush()
+    audit.record(session, person_id, "erasure_requested", person_id, f"request:{request.id}", actor_kind="person", now=now)
     return request
 
 
@@ -68,3 +69,8 @@ def carry_out(session: Session, request_id: str, now: datetime | None = None) ->
     _tell_coordinators(session, request)
     request.events_erased = erase(session, request.person_id)
     request.done_at = now or utc_now()
+    # The tombstone: the person's random id and what went, never what it said.
+    audit.record(
+        session, None, "data_erased", request.person_id, f"request:{request.id} events:{request.events_erased}",
+        actor_kind="system", now=request.done_at,
+    )

@@ -24,7 +24,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services import consent, outbox, wrap
+from bot.services import audit, consent, outbox, wrap
 from bot.services.consent_content import CATEGORY_IDS, load_consent_content
 from bot.services.wrap_content import SECTION_IDS, load_wrap_content
 from bot.store.consent_models import RecipientKind, ShareEvent
@@ -127,6 +127,7 @@ def share_with_coordinator(
     )
     session.add(event)
     session.flush()
+    audit.record(session, person_id, "share_created", person_id, f"share:{event.id}", actor_kind="person", now=now)
     return ShareResult(coordinator, event, _notify(session, coordinator, event))
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+import bot.store.audit_models  # noqa: F401
 import bot.store.consent_models  # noqa: F401
 import bot.store.contact_models  # noqa: F401
+import bot.store.dashboard_models  # noqa: F401
 import bot.store.outbox_models  # noqa: F401
 import bot.store.privacy_models  # noqa: F401
 import bot.store.sms_models  # noqa: F401

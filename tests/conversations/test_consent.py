@@ -15,7 +15,7 @@ from bot.store.consent_models import ConsentDecision, ConsentRecord, ShareEvent
 from bot.store.db import unit_of_work
 from bot.store.models import utc_now
 from bot.store.outbox_models import OutboxMessage
-from tests.support.coordinators import add_coordinator, enrol
+from tests.support.caseloads import add_coordinator, enrol
 from tests.support.in_process import Conversation
 
 pytestmark = pytest.mark.slow

@@ -14,6 +14,7 @@ from bot.services.personal_data import as_json, collect
 from bot.services.people import person_for_address
 from bot.store.db import unit_of_work
 from bot.store.models import CaseloadEntry, Person, Role
+from bot.store.audit_models import AuditEntry
 from bot.store.outbox_models import OutboxMessage
 from bot.store.staff_models import StaffAccount
 from tests.support.in_process import Conversation
@@ -93,8 +94,14 @@ async def test_delete_erases_every_trace_and_tells_the_coordinator_without_conte
             erasure.carry_out(session, request_id)
 
     assert marker not in everything_stored()
-    # Only the erasure request (a random id and times) remembers that someone was here.
-    assert person_id not in everything_stored(leave_out=frozenset({"erasure_requests"}))
+    # Only the erasure request and the audit log's tombstone (a random id, times and counts)
+    # remember that someone was here.
+    assert person_id not in everything_stored(leave_out=frozenset({"erasure_requests", "audit_entries"}))
+    with unit_of_work() as session:
+        actions = session.execute(
+            select(AuditEntry.action).where(AuditEntry.subject_person_id == person_id).order_by(AuditEntry.seq)
+        ).scalars().all()
+    assert actions[-2:] == ["erasure_requested", "data_erased"]
     with unit_of_work() as session:
         assert session.get(Person, person_id) is None
         notice = session.execute(

@@ -11,7 +11,7 @@ from bot.settings import get_settings
 from bot.store.consent_models import ConsentDecision, ConsentRecord, RecipientKind
 from bot.store.db import unit_of_work
 from bot.store.models import utc_now
-from tests.support.coordinators import add_coordinator, add_person, enrol
+from tests.support.caseloads import add_coordinator, add_person, enrol
 
 WORDING = "Would you like to share your triggers with Sam, your care coordinator?"
 HOW = {"wording": WORDING, "channel": "sms"}

@@ -10,7 +10,7 @@ from bot.services.consent_content import load_consent_content
 from bot.store.consent_models import ShareEvent
 from bot.store.db import unit_of_work
 from bot.store.outbox_models import OutboxMessage
-from tests.support.coordinators import add_coordinator, add_person, enrol
+from tests.support.caseloads import add_coordinator, add_person, enrol
 
 WORDING = "Would you like to share your triggers with Sam, your care coordinator?"
 

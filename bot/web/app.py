@@ -1,0 +1,246 @@
+"""The care coordinators' dashboard: a small Sanic app, `python -m bot web` (make run starts it).
+
+Pages: sign in, caseload, a person's shared plan, its printable summary; forms: sign out,
+acknowledge. The rules live in services (bot/services/dashboard.py, acknowledgements.py,
+staff.py, web_sessions.py); this module checks who is asking, parses forms strictly, renders
+templates (autoescaped) and sends every response with the headers in bot/web/security.py.
+No page uses a script. Errors are plain pages that say what to do, never a stack trace.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sanic import Sanic, response
+from sanic.exceptions import SanicException
+from sanic.handlers import ErrorHandler
+from sanic.request import Request
+
+from bot.services import acknowledgements, audit, dashboard, enrolment, staff, web_sessions
+from bot.services.times import uk_readable
+from bot.settings import Settings, get_settings
+from bot.store.db import unit_of_work
+from bot.store.models import utc_now
+from bot.web import security
+from bot.web.security import BadForm
+
+logger = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent
+MAX_REQUEST_BYTES = 16 * 1024
+PERSON_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+PRE_SESSION_MINUTES = 30
+
+
+def _templates() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(WEB_DIR / "templates" / "dashboard"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["when"] = uk_readable
+    environment.filters["day"] = lambda moment: uk_readable(moment, with_time=False)
+    return environment
+
+
+TEMPLATES = _templates()
+
+
+def page(template: str, status: int = 200, **context: Any) -> response.HTTPResponse:
+    context.setdefault("signed_in", None)
+    return response.html(TEMPLATES.get_template(template).render(**context), status=status)
+
+
+def problem_page(status: int, **context: Any) -> response.HTTPResponse:
+    return page("error.html", status=status, status_code=status, **context)
+
+
+class DashboardErrors(ErrorHandler):
+    """Every error is one of our plain pages, with the security headers; nothing leaks."""
+
+    def default(self, request: Request, exception: Exception) -> response.HTTPResponse:
+        status = getattr(exception, "status_code", 500) if isinstance(exception, SanicException) else 500
+        if status >= 500:
+            logger.error("Dashboard error (%s)", type(exception).__name__)  # no request data
+            status = 500
+        reply = problem_page(status if status in (400, 404, 405, 413) else 500 if status >= 500 else 400)
+        reply.headers.update(security.security_headers())
+        reply.headers["Cache-Control"] = "no-store"
+        return reply
+
+
+# -- who is asking ----------------------------------------------------------------------------
+
+
+def signed_in(handler: Callable) -> Callable:
+    """Only for a signed-in coordinator; others go to the sign-in page. POSTs need the CSRF
+    token of the session, else a 400 page."""
+
+    @wraps(handler)
+    async def wrapper(request: Request, *args: Any, **kwargs: Any):
+        now = utc_now()
+        with unit_of_work() as session:
+            who = web_sessions.current(session, security.read_cookie(request, security.SESSION_COOKIE), now)
+        if who is None:
+            return response.redirect("/sign-in", status=303)
+        form: dict[str, str] = {}
+        if request.method == "POST":
+            try:
+                form = security.parse_form(request.content_type, request.body, handler.form_fields)
+            except BadForm as problem:
+                return problem_page(400, signed_in=who, reason=str(problem))
+            if not web_sessions.csrf_matches(who.csrf_token, form.get("csrf_token")):
+                return problem_page(400, signed_in=who, reason="The form was out of date or not from this page.")
+        return await handler(request, who, form, now, *args, **kwargs)
+
+    return wrapper
+
+
+def accepts(*fields: str) -> Callable:
+    """The form fields a POST handler takes (the CSRF token always)."""
+
+    def mark(handler: Callable) -> Callable:
+        handler.form_fields = {"csrf_token", *fields}
+        return handler
+
+    return mark
+
+
+# -- the app ----------------------------------------------------------------------------------
+
+
+def create_app(name: str = "alongside_dashboard") -> Sanic:
+    app = Sanic(name, error_handler=DashboardErrors(), configure_logging=False)
+    app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+    app.config.REQUEST_TIMEOUT = 30
+    app.config.FALLBACK_ERROR_FORMAT = "html"
+    app.static("/static", str(WEB_DIR / "static"), name="static")
+
+    @app.middleware("response")
+    async def headers(request: Request, reply: response.HTTPResponse) -> None:
+        reply.headers.update(security.security_headers())
+        if not request.path.startswith("/static/"):
+            reply.headers["Cache-Control"] = "no-store"
+
+    @app.get("/health")
+    async def health(_: Request):
+        return response.text("ok")
+
+    @app.get("/favicon.ico")
+    async def favicon(_: Request):
+        return response.empty()  # browsers ask for it; we have none
+
+    @app.get("/")
+    async def home(_: Request):
+        return response.redirect("/caseload", status=303)
+
+    @app.get("/sign-in")
+    async def sign_in_form(request: Request):
+        notice = "signed_out" if request.args.get("signed_out") == "1" else None
+        return _sign_in_page(request, notice=notice)
+
+    @app.post("/sign-in")
+    async def sign_in(request: Request):
+        try:
+            form = security.parse_form(request.content_type, request.body, {"csrf_token", "username", "password"})
+        except BadForm as problem:
+            return problem_page(400, reason=str(problem))
+        pre = security.read_cookie(request, security.PRE_SESSION_COOKIE)
+        if not security.sign_in_csrf_matches(pre, form.get("csrf_token")):
+            return problem_page(400, reason="The sign-in form was out of date. Please open it again.")
+        now = utc_now()
+        with unit_of_work() as session:
+            result = staff.sign_in(session, form.get("username", ""), form.get("password", ""), now=now)
+            token = None
+            if result.outcome is staff.SignIn.ok:
+                token = web_sessions.start(session, result.account, result.previous_visit_at, now)
+        if token is None:
+            return _sign_in_page(request, notice=result.outcome.value)
+        reply = response.redirect("/caseload", status=303)
+        security.set_cookie(reply, security.SESSION_COOKIE, token)
+        security.clear_cookie(reply, security.PRE_SESSION_COOKIE)
+        return reply
+
+    @app.post("/sign-out")
+    @signed_in
+    @accepts()
+    async def sign_out(request: Request, who, form, now):
+        with unit_of_work() as session:
+            staff_id = web_sessions.end(session, security.read_cookie(request, security.SESSION_COOKIE))
+            if staff_id:
+                audit.record(session, staff_id, "sign_out", None, "", now=now)
+        reply = response.redirect("/sign-in?signed_out=1", status=303)
+        security.clear_cookie(reply, security.SESSION_COOKIE)
+        return reply
+
+    @app.get("/caseload")
+    @signed_in
+    async def caseload(request: Request, who, form, now):
+        with unit_of_work() as session:
+            rows = dashboard.caseload_overview(session, who.staff_id, who.previous_visit_at, now)
+        return page("caseload.html", signed_in=who, rows=rows, previous_visit_at=who.previous_visit_at)
+
+    @app.get("/people/<person_id>")
+    @signed_in
+    async def person(request: Request, who, form, now, person_id: str):
+        if not PERSON_ID.match(person_id):
+            return problem_page(404, signed_in=who)
+        with unit_of_work() as session:
+            shown = dashboard.open_person_page(session, who.staff_id, person_id, now)
+        if shown is None:
+            return problem_page(404, signed_in=who)
+        told = request.args.get("acknowledged")
+        return page("person.html", signed_in=who, person=shown, told=told if told in ("sms", "chat", "none") else None)
+
+    @app.get("/people/<person_id>/summary")
+    @signed_in
+    async def summary(request: Request, who, form, now, person_id: str):
+        if not PERSON_ID.match(person_id):
+            return problem_page(404, signed_in=who)
+        with unit_of_work() as session:
+            found = dashboard.printable_summary(session, who.staff_id, person_id, now)
+        if found is None:
+            return problem_page(404, signed_in=who)
+        return page("summary.html", signed_in=who, summary=found)
+
+    @app.post("/people/<person_id>/acknowledge")
+    @signed_in
+    @accepts()
+    async def acknowledge(request: Request, who, form, now, person_id: str):
+        if not PERSON_ID.match(person_id):
+            return problem_page(404, signed_in=who)
+        with unit_of_work() as session:
+            on_caseload = enrolment.active_entry(session, who.staff_id, person_id) is not None
+            done = acknowledgements.acknowledge(session, who.staff_id, person_id, now) if on_caseload else None
+        if not on_caseload:
+            return problem_page(404, signed_in=who)
+        told = "none" if done is None else "sms" if done.texted else "chat"
+        return response.redirect(f"/people/{person_id}?acknowledged={told}", status=303)
+
+    return app
+
+
+def _sign_in_page(request: Request, notice: str | None = None, status: int = 200) -> response.HTTPResponse:
+    """The sign-in form, with a fresh signed CSRF token tied to a short-lived cookie."""
+    pre = security.new_pre_session_value()
+    settings = get_settings()
+    reply = page(
+        "sign_in.html", status=status, csrf_token=security.sign_in_csrf_token(pre), notice=notice,
+        lockout_minutes=settings.sign_in_lockout_minutes,
+    )
+    security.set_cookie(reply, security.PRE_SESSION_COOKIE, pre, max_age=PRE_SESSION_MINUTES * 60)
+    return reply
+
+
+def serve(settings: Settings) -> int:
+    """Run the dashboard on 127.0.0.1:WEB_PORT until stopped."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app()
+    app.run(host="127.0.0.1", port=settings.web_port, workers=1, access_log=False, debug=False, motd=False)
+    return 0

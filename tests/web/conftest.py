@@ -1,0 +1,86 @@
+"""The dashboard as it really runs: `python -m bot web` in its own process on a free port,
+on the tests' database, reached over HTTP. Each test makes its own coordinators and people."""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+import requests
+
+from bot.settings import PROJECT_ROOT
+from tests.support.coordinators import PASSWORD
+
+START_TIMEOUT_S = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(migrated_database, tmp_path_factory):
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("dashboard") / "server.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web"], cwd=PROJECT_ROOT, env={**os.environ, "WEB_PORT": str(port)},
+        stdout=log, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail("The dashboard did not start:\n" + log_path.read_text())
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("The dashboard was not ready in time.")
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+class Browser(requests.Session):
+    """A cookie-keeping HTTP client that fills in forms the way a browser would."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+        self.last: requests.Response | None = None
+
+    def get(self, path: str, **kwargs) -> requests.Response:  # type: ignore[override]
+        self.last = super().get(self.base + path, allow_redirects=kwargs.pop("allow_redirects", True), **kwargs)
+        return self.last
+
+    def post(self, path: str, data=None, **kwargs) -> requests.Response:  # type: ignore[override]
+        self.last = super().post(self.base + path, data=data, allow_redirects=kwargs.pop("allow_redirects", True), **kwargs)
+        return self.last
+
+    def csrf(self) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', self.last.text).group(1)
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> requests.Response:
+        self.get("/sign-in")
+        return self.post("/sign-in", {"csrf_token": self.csrf(), "username": username, "password": password})
+
+
+@pytest.fixture
+def browser(dashboard_url):
+    with Browser(dashboard_url) as client:
+        yield client
