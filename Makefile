@@ -16,10 +16,10 @@ FIND_PYTHON310 = for candidate in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versi
 	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then echo "$$candidate"; break; fi; \
 	done
 
-.PHONY: help run test shell train validate migrate clean browser-deps
+.PHONY: help run test shell train validate migrate clean browser-deps lock audit
 
 help:
-	@echo "make run       start Alongside (rasa server + action server) on localhost"
+	@echo "make run       start Alongside (rasa server, action server, worker, dashboard) on localhost"
 	@echo "make test      run the whole test suite"
 	@echo "make shell     chat with Alongside in this terminal"
 	@echo "make train     train the model if anything that shapes it changed"
@@ -27,6 +27,8 @@ help:
 	@echo "make migrate   bring the database up to date"
 	@echo "make clean     remove the virtualenv, models and local data (var/)"
 	@echo "make browser-deps  install Debian's Chromium for the browser tests (make test does it)"
+	@echo "make lock      write the exact installed versions to requirements.lock"
+	@echo "make audit     check requirements.lock for known vulnerabilities (pip-audit)"
 
 $(INSTALLED): pyproject.toml
 	@python310=$$($(FIND_PYTHON310)); \
@@ -76,5 +78,18 @@ test: $(INSTALLED) browser-deps
 	@$(PY) -m bot prepare
 	@$(PY) -m pytest
 
+# The exact versions installed, for audit and for reproducible deployments.
+lock: $(INSTALLED)
+	@$(PY) -m pip freeze --exclude-editable | sort > requirements.lock
+	@echo "Wrote requirements.lock ($$(wc -l < requirements.lock) packages)."
+
+# pip-audit over the locked versions, from a separate virtualenv so it never changes .venv.
+# It needs to reach a vulnerability database (PyPI's JSON API or OSV); see docs/privacy.md.
+audit: lock
+	@if [ ! -x .venv-audit/bin/pip-audit ]; then \
+	  python310=$$($(FIND_PYTHON310)); "$$python310" -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit==2.10.1; \
+	fi
+	@.venv-audit/bin/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off
+
 clean:
-	rm -rf $(VENV) models var .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-audit models var .pytest_cache .hypothesis
