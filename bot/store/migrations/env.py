@@ -8,6 +8,7 @@ from bot.store.models import Base
 # Every module that defines tables, so autogenerate and upgrades see them all.
 import bot.store.consent_models  # noqa: E402,F401
 import bot.store.contact_models  # noqa: E402,F401
+import bot.store.goals_models  # noqa: E402,F401
 import bot.store.outbox_models  # noqa: E402,F401
 import bot.store.staff_models  # noqa: E402,F401
 
