@@ -15,7 +15,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.services import wrap
+from bot.services import bucket, wrap
 from bot.services.export_links import person_for_export_token
 from bot.services.wrap_content import load_wrap_content
 from bot.services.wrap_export import plan_html
@@ -50,7 +50,7 @@ class PlanExportChannel(InputChannel):
             with unit_of_work() as session:
                 plan = wrap.plan_for(session, person_id)
                 items = wrap.current_items(session, plan)
-                html = plan_html(items, generated_at=now)
+                html = plan_html(items, generated_at=now, bucket=bucket.texts(session, person_id))
             return response.html(html, headers=SECURITY_HEADERS)
 
         return pages

@@ -126,13 +126,12 @@ def advance(session: Session, reflection: Reflection, now: datetime | None = Non
 
 
 def answers(session: Session, reflection: Reflection) -> list[ReflectionAnswer]:
-    return list(
-        session.execute(
-            select(ReflectionAnswer)
-            .where(ReflectionAnswer.reflection_id == reflection.id)
-            .order_by(ReflectionAnswer.created_at, ReflectionAnswer.id)
-        ).scalars()
-    )
+    """The answers in the order the questions are asked."""
+    order = {step.id: index for index, step in enumerate(content().steps)}
+    found = session.execute(
+        select(ReflectionAnswer).where(ReflectionAnswer.reflection_id == reflection.id)
+    ).scalars()
+    return sorted(found, key=lambda answer: (order.get(answer.question_id, len(order)), answer.created_at))
 
 
 def latest_reflection(session: Session, person_id: str) -> Reflection | None:
