@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
+from bot.services import checkins
 from bot.services.people import set_role
 from bot.store.db import unit_of_work
 from bot.store.models import Role
@@ -23,14 +24,20 @@ class ActionGreet(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         with unit_of_work() as session:
-            stored_role = person_for_tracker(session, tracker).role.value
+            person = person_for_tracker(session, tracker)
+            stored_role = person.role.value
+            # A check-in that could not be texted (or was not answered) is asked now.
+            checkin_waiting = checkins.offer_in_chat(session, person.id) is not None
         role = tracker.get_slot("role") or (stored_role if stored_role in CHAT_ROLES else None)
         if role is None:
             dispatcher.utter_message(response="utter_greet_new")
             dispatcher.utter_message(response="utter_ask_role")
             return []
         dispatcher.utter_message(response="utter_greet_returning")
-        dispatcher.utter_message(response="utter_menu")
+        if checkin_waiting:
+            dispatcher.utter_message(text=checkins.content().text("checkin_in_chat"))
+        else:
+            dispatcher.utter_message(response="utter_menu")
         return [SlotSet("role", role)]
 
 
