@@ -42,7 +42,7 @@ class ActionBucketStart(Action):
         if is_new:
             say(dispatcher, words(), "intro")
             say(dispatcher, words(), "how")
-        return [SlotSet(ANSWER, None), SlotSet(LIST_OPEN, False), SlotSet(PENDING_QUESTION, None)]
+        return [SlotSet(ANSWER, None), SlotSet(LIST_OPEN, False)]
 
 
 class ActionAskBucketAnswer(Action):
