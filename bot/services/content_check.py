@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.services import guided_content
 from bot.services.controls import _phrases
 from bot.services.crisis_content import load_crisis_content
 from bot.services.crisis_detection import CrisisDetector, default_patterns_path
@@ -38,3 +39,4 @@ def check_all_content(settings: Settings) -> None:
     conversation_content()
     load_information()
     what_a_carer_can_be_told()
+    guided_content.check_all()

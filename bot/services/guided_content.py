@@ -48,6 +48,9 @@ class GuidedContent:
     texts: dict[str, str]
     steps: tuple[Step, ...]
     lists: dict[str, tuple[str, ...]]
+    # Ids of texts under `fragments:`: pieces put inside other texts ("better", "every Monday
+    # at 10am"), never sent alone. text() finds them like any other.
+    fragment_ids: frozenset[str] = frozenset()
 
     def text(self, text_id: str, **values: Any) -> str:
         return self.texts[text_id].format(**{k: str(v) for k, v in values.items()})
@@ -89,6 +92,11 @@ def _load(path: Path) -> GuidedContent:
     texts = {}
     for text_id, value in (data.get("texts") or {}).items():
         texts[str(text_id)] = _checked(path, f"texts.{text_id}", value)
+    fragments = data.get("fragments") or {}
+    for text_id, value in fragments.items():
+        if str(text_id) in texts:
+            raise ValueError(f"{path}: fragments.{text_id}: is also in texts")
+        texts[str(text_id)] = _checked(path, f"fragments.{text_id}", value)
     missing = REQUIRED_TEXTS.get(path.name, frozenset()) - set(texts)
     if missing:
         raise ValueError(f"{path}: texts.{sorted(missing)[0]}: is missing")
@@ -110,7 +118,7 @@ def _load(path: Path) -> GuidedContent:
         str(name): tuple(" ".join(str(word).lower().split()) for word in words)
         for name, words in (data.get("words") or {}).items()
     }
-    return GuidedContent(path, texts, tuple(steps), lists)
+    return GuidedContent(path, texts, tuple(steps), lists, frozenset(str(key) for key in fragments))
 
 
 def _checked(path: Path, entry: str, value: Any) -> str:
