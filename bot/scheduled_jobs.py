@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from bot.services import erasure
+from bot.services.checkins import send_due_checkins
 from bot.services.reminders import queue_due_reminders
 from bot.services.retention import forget_old_conversations
 from bot.settings import get_settings
@@ -46,12 +47,18 @@ def remind_coordinators(now: datetime) -> int:
         return queue_due_reminders(session, now)
 
 
+def ask_due_checkins(now: datetime) -> int:
+    with unit_of_work() as session:
+        return len(send_due_checkins(session, now))
+
+
 def timetable() -> list[Job]:
     """Every scheduled job. Add one here in one line."""
     return [
         Job("erasures", timedelta(seconds=5), carry_out_due_erasures),
         Job("conversation retention", timedelta(hours=24), forget_old_history),
         Job("coordinator reminders", timedelta(minutes=15), remind_coordinators),
+        Job("check-ins", timedelta(minutes=1), ask_due_checkins),
     ]
 
 

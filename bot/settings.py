@@ -12,8 +12,10 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
@@ -72,6 +74,13 @@ class Settings:
     enrolment_code_days: int = 7
     enrolment_max_attempts: int = 5
     dashboard_public_url: str = ""
+    # Goals, check-ins and noticing "stuck" (bot/services/checkins.py, bot/services/stuck.py).
+    stuck_checkins: int = 3
+    stuck_days: int = 56
+    checkin_timezone: str = "Europe/London"
+    checkin_quiet_start: time = time(21, 0)
+    checkin_quiet_end: time = time(9, 0)
+    checkin_default_time: time = time(10, 0)
 
     @property
     def twilio_configured(self) -> bool:
@@ -131,6 +140,30 @@ def _path(name: str, default: Path) -> Path:
     raw = _text(name)
     path = Path(raw) if raw else default
     return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _whole_number(name: str, default: int, minimum: int = 1) -> int:
+    raw = _text(name, str(default))
+    if not raw.isdigit() or int(raw) < minimum:
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    return int(raw)
+
+
+def _clock_time(name: str, default: str) -> time:
+    raw = _text(name, default)
+    hours, _, minutes = raw.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+        raise SettingsError(f"{name} must be a 24-hour time like 21:00, not {raw!r}.")
+    return time(int(hours), int(minutes))
+
+
+def _time_zone(name: str, default: str) -> str:
+    raw = _text(name, default)
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{name} must be a time zone name like Europe/London, not {raw!r}.") from None
+    return raw
 
 
 def _database_url() -> str:
@@ -287,6 +320,12 @@ def load_settings() -> Settings:
         enrolment_code_days=_count("ENROLMENT_CODE_DAYS", 7, high=90),
         enrolment_max_attempts=_count("ENROLMENT_MAX_ATTEMPTS", 5, high=100),
         dashboard_public_url=_text("DASHBOARD_URL").rstrip("/"),
+        stuck_checkins=_whole_number("STUCK_CHECKINS", 3),
+        stuck_days=_whole_number("STUCK_DAYS", 56),
+        checkin_timezone=_time_zone("CHECKIN_TIMEZONE", "Europe/London"),
+        checkin_quiet_start=_clock_time("CHECKIN_QUIET_START", "21:00"),
+        checkin_quiet_end=_clock_time("CHECKIN_QUIET_END", "09:00"),
+        checkin_default_time=_clock_time("CHECKIN_DEFAULT_TIME", "10:00"),
     )
 
 

@@ -53,6 +53,38 @@ def test_migrations_people_and_plans_work_on_postgresql(postgres_url):
     engine.dispose()
 
 
+def test_check_ins_stuck_rule_and_bucket_work_on_postgresql(postgres_url):
+    """Timestamps come back timezone-aware on PostgreSQL (naive on SQLite): both must work."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.services import bucket, checkins, recovery, stuck
+    from bot.services.people import person_for_address
+    from bot.services.reach import remember_sms_number
+    from bot.store.db import make_engine
+    from bot.store.migrate import upgrade_to_head
+
+    upgrade_to_head(postgres_url)
+    engine = make_engine(postgres_url)
+    Session = sessionmaker(bind=engine, future=True)
+    monday = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    with Session.begin() as session:
+        person = person_for_address(session, "sms", "+447700900124")
+        remember_sms_number(session, person.id, "+447700900124")
+        checkins.set_rhythm(session, person.id, checkins.parse_rhythm("every Monday"), monday - timedelta(days=1))
+        recovery.save_meaning(session, person.id, "hope", "sms", monday)
+        bucket.save_items(session, person.id, "lets_out", "music", "sms")
+        person_id = person.id
+    for week in range(3):
+        with Session.begin() as session:
+            asked = checkins.send_due_checkins(session, monday + timedelta(days=7 * week))
+            assert [c.channel for c in asked if c.person_id == person_id] == ["sms"]
+            checkins.record_answer(session, person_id, "same", None, "sms", monday + timedelta(days=7 * week, hours=1))
+    with Session.begin() as session:
+        assert stuck.reason_to_offer(session, person_id, monday + timedelta(days=15)) == stuck.CHECKINS_NO_PROGRESS
+        assert bucket.copy_to_wrap(session, person_id, "sms")[0].text == "music"
+    engine.dispose()
+
+
 async def test_rasa_tracker_store_works_on_postgresql(postgres_url):
     from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker

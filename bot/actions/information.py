@@ -6,6 +6,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.care_coordination import coordinator_name
+from bot.services import care_coordination_tour as tour
 from bot.services.information import load_information, piece_for
 
 
@@ -16,4 +18,8 @@ class ActionExplain(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         piece = piece_for((tracker.latest_message or {}).get("text") or "")
         dispatcher.utter_message(text=piece.text if piece else load_information()[1])
+        if piece and piece.id.startswith("care_coordination"):
+            name = coordinator_name(tracker)  # personalised where we know who it is
+            if name:
+                dispatcher.utter_message(text=tour.content().text("your_coordinator", name=name))
         return []

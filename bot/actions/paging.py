@@ -1,4 +1,5 @@
-""""More": the next page of whichever list was shown last (the plan, or peer support)."""
+""""More": the next page of whichever list was shown last (the plan, peer support, or the
+care coordination tour)."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,6 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.care_coordination import TOUR, send_next_tour_step
 from bot.actions.peer_support import OFFSET, RESULTS, send_peer_page
 from bot.actions.wrap_review import send_next_plan_page
 
@@ -15,6 +17,8 @@ class ActionShowMore(Action):
         return "action_show_more"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if tracker.get_slot("last_list") == TOUR:
+            return send_next_tour_step(dispatcher, tracker)
         if tracker.get_slot("last_list") == "peer_support":
             ids = tracker.get_slot(RESULTS) or []
             return send_peer_page(dispatcher, tracker, ids, int(tracker.get_slot(OFFSET) or len(ids)))

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
 from bot.services.notices import take_unseen
+from bot.services import checkins
 from bot.services.people import set_role
 from bot.store.db import unit_of_work
 from bot.store.models import Role
@@ -29,6 +30,8 @@ class ActionGreet(Action):
             # Messages kept for them while away, e.g. "Sam has read your triggers" when they
             # could not be texted (bot/services/notices.py).
             notices = take_unseen(session, person.id)
+            # A check-in that could not be texted (or was not answered) is asked now.
+            checkin_waiting = checkins.offer_in_chat(session, person.id) is not None
         role = tracker.get_slot("role") or (stored_role if stored_role in CHAT_ROLES else None)
         if role is None:
             dispatcher.utter_message(response="utter_greet_new")
@@ -37,7 +40,10 @@ class ActionGreet(Action):
         dispatcher.utter_message(response="utter_greet_returning")
         for notice in notices:
             dispatcher.utter_message(text=notice)
-        dispatcher.utter_message(response="utter_menu")
+        if checkin_waiting:
+            dispatcher.utter_message(text=checkins.content().text("checkin_in_chat"))
+        else:
+            dispatcher.utter_message(response="utter_menu")
         return [SlotSet("role", role)]
 
 

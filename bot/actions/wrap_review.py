@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import wrap
+from bot.services import bucket, wrap
 from bot.services.export_links import EXPORT_LINK_MINUTES, make_export_token
 from bot.services.wrap_content import load_wrap_content
 from bot.services.wrap_export import plan_pages
@@ -80,6 +80,7 @@ class ActionWrapExport(Action):
         with unit_of_work() as session:
             person = person_for_tracker(session, tracker)
             has_items = bool(wrap.current_items(session, wrap.plan_for(session, person.id)))
+            has_items = has_items or not bucket.is_empty(session, person.id)  # the export draws it
             token = make_export_token(person.id, datetime.now(timezone.utc))
         content = load_wrap_content()
         if not has_items:

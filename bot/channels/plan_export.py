@@ -17,7 +17,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.services import audit, wrap
+from bot.services import audit, bucket, wrap
 from bot.services.export_links import DATA_EXPORT, person_for_export_token
 from bot.services.personal_data import as_json, collect
 from bot.services.personal_data_export import personal_data_html
@@ -54,7 +54,7 @@ class PlanExportChannel(InputChannel):
             with unit_of_work() as session:
                 plan = wrap.plan_for(session, person_id)
                 items = wrap.current_items(session, plan)
-                html = plan_html(items, generated_at=now)
+                html = plan_html(items, generated_at=now, bucket=bucket.texts(session, person_id))
                 audit.record(session, person_id, "data_exported", person_id, "plan:printable", actor_kind="person", now=now)
             return response.html(html, headers=SECURITY_HEADERS)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.services import guided_content
 from bot.services.controls import _phrases
 from bot.services.crisis_content import load_crisis_content
 from bot.services.crisis_detection import CrisisDetector, default_patterns_path
@@ -44,3 +45,4 @@ def check_all_content(settings: Settings) -> None:
     load_sms_content()
     load_consent_content()
     load_dashboard_content()
+    guided_content.check_all()

@@ -17,7 +17,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services import audit, enrolment, wrap
+from bot.services import audit, enrolment, review_flags, wrap
 from bot.services.consent import active_categories
 from bot.services.dashboard_content import load_dashboard_content
 from bot.services.times import as_utc, as_utc_or_none
@@ -37,6 +37,7 @@ class CaseloadRow:
     shared: tuple[str, ...]        # names of what they share with this coordinator now
     new_count: int                 # items new or newly shared since the coordinator's last visit
     waiting_since: datetime | None  # the oldest share not yet acknowledged
+    review_suggested: bool = False  # the person agreed their coordinator may be told they feel stuck
 
 
 def caseload_overview(
@@ -45,6 +46,7 @@ def caseload_overview(
     """One row per person on the coordinator's active caseload, by label."""
     names = load_dashboard_content()
     rows = []
+    flagged = {flag.person_id for flag in review_flags.flags_for_coordinator(session, coordinator_id)}
     for person in enrolment.active_caseload(session, coordinator_id):
         active = active_categories(session, person.person_id, coordinator_id, now)
         events = _share_events(session, person.person_id, coordinator_id)
@@ -55,6 +57,8 @@ def caseload_overview(
                 shared=tuple(names.category_name(c) for c in _in_content_order(active)),
                 new_count=_new_count(session, person.person_id, active, events, since),
                 waiting_since=_waiting_since(events, active),
+                # Shown only while the consent behind the flag is active.
+                review_suggested=person.person_id in flagged and review_flags.CATEGORY in active,
             )
         )
     audit.record(session, coordinator_id, "caseload_viewed", None, f"{len(rows)} people", now=now)

@@ -159,8 +159,16 @@ def _split_at_septets(word: str, septets: int) -> tuple[str, str]:
 # -- printable page ---------------------------------------------------------------------------
 
 
-def plan_html(items: Iterable[WrapItem], generated_at: datetime) -> str:
-    """A standalone, printable page of the whole plan; sections not filled in say so."""
+def plan_html(
+    items: Iterable[WrapItem], generated_at: datetime, bucket: dict[str, list[str]] | None = None
+) -> str:
+    """A standalone, printable page of the whole plan; sections not filled in say so.
+    `bucket` (the stress bucket's lists by part, from bot/services/bucket.texts) adds its
+    picture and lists after the plan, when there is anything in it."""
+    from markupsafe import Markup
+
+    from bot.services import bucket as stress_bucket
+
     content = load_wrap_content()
     by_question = _items_by_question(items)
     sections = []
@@ -179,7 +187,22 @@ def plan_html(items: Iterable[WrapItem], generated_at: datetime) -> str:
         not_filled_in=content.text("not_filled_in"),
         not_a_legal_document=content.text("not_a_legal_document"),
         source=content.source,
+        bucket=_bucket_for_page(bucket or {}, stress_bucket, Markup),
     )
+
+
+def _bucket_for_page(items: dict[str, list[str]], stress_bucket, markup) -> dict | None:
+    picture = stress_bucket.picture(items, id_prefix="stress-bucket")
+    if picture is None:
+        return None
+    words = stress_bucket.content()
+    return {
+        "title": words.text("picture_title"),
+        # Built by bot/services/bucket_svg.py, which escapes every word the person wrote.
+        "svg": markup(picture),
+        "parts": [(step.label, list(items.get(step.id) or [])) for step in words.steps],
+        "nothing": words.text("nothing_yet"),
+    }
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,22 @@ def test_someone_no_longer_on_the_caseload_is_not_shown():
     with unit_of_work() as session:
         assert dashboard.caseload_overview(session, coordinator_id, None, utc_now()) == []
         assert acknowledgements.acknowledge(session, coordinator_id, person_id, utc_now()) is None
+
+
+def test_review_suggested_shows_on_the_caseload_only_while_consent_holds():
+    from bot.services import review_flags
+
+    coordinator_id, person_id, _ = setup_person(shared=("triggers",))
+    with unit_of_work() as session:
+        assert review_flags.flag_review(session, person_id, "said_stuck") is None, "no consent, no flag"
+        review_flags.record_consent(session, person_id, "May Sam be told?", "sms")
+        assert review_flags.flag_review(session, person_id, "said_stuck") is not None
+
+    def row():
+        with unit_of_work() as session:
+            rows = dashboard.caseload_overview(session, coordinator_id, None, utc_now())
+        return next(r for r in rows if r.person_id == person_id)
+
+    assert row().review_suggested
+    consent(person_id, coordinator_id, "goals_checkins", "withdrawn")
+    assert not row().review_suggested

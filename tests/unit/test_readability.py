@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.services import readability
+from bot.services import guided_content
 from bot.services.crisis_content import load_crisis_content
 from bot.services.carers import what_a_carer_can_be_told
 from bot.services.consent_content import load_consent_content
@@ -110,6 +111,14 @@ def person_facing_texts() -> dict[str, str]:
         texts[f"peer_support_conversation:texts.{text_id}"] = peer_text(text_id, item="a group")
     for text_id, text in load_sms_content().texts.items():
         texts[f"sms:texts.{text_id}"] = text
+    for name in guided_content.STEP_FIELDS:  # goals, stuck, bucket, care coordination tour
+        content = guided_content.load(name)
+        prefix = name.removesuffix(".yml")
+        for text_id, text in content.texts.items():
+            if text_id not in content.fragment_ids:  # read only inside the texts that use them
+                texts[f"{prefix}:texts.{text_id}"] = text
+        for step in content.steps:
+            texts[f"{prefix}:{step.id}"] = step.message
     return texts
 
 
