@@ -1,6 +1,8 @@
 # Alongside: `make run` starts the assistant, `make test` runs every test.
 # Both set everything up on first use: Python 3.10 virtualenv, dependencies, the local spaCy
-# pipeline, the trained model (only when config, domain, data or content changed) and the database.
+# pipeline, the trained model (only when config, domain, data or content changed), the web chat's
+# JavaScript (npm ci, by python -m bot) and the database. `make test` also installs Debian's
+# Chromium for the browser tests when it is missing (as root; ALONGSIDE_SKIP_BROWSER=1 skips them).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -25,7 +27,7 @@ help:
 	@echo "make train     train the model if anything that shapes it changed"
 	@echo "make validate  check the training data and domain (rasa data validate)"
 	@echo "make migrate   bring the database up to date"
-	@echo "make clean     remove the virtualenv, models and local data (var/)"
+	@echo "make clean     remove the virtualenv, node_modules, models and local data (var/)"
 
 $(INSTALLED): pyproject.toml
 	@python310=$$($(FIND_PYTHON310)); \
@@ -57,9 +59,16 @@ validate: $(INSTALLED)
 	@$(PY) -m bot prepare
 	@$(PY) -m rasa data validate --config config.yml --domain var/build/domain --data bot/data --fail-on-warnings
 
-test: $(INSTALLED)
+CHROMIUM := /usr/bin/chromium
+BROWSER_FOR_TESTS := $(if $(filter 1,$(ALONGSIDE_SKIP_BROWSER)),,$(CHROMIUM))
+
+$(CHROMIUM):
+	@echo "Installing Debian's Chromium for the browser tests (needs root and apt-get)..."
+	@apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+test: $(INSTALLED) $(BROWSER_FOR_TESTS)
 	@$(PY) -m bot prepare
 	@$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) models var .pytest_cache .hypothesis
+	rm -rf $(VENV) models var node_modules .pytest_cache .hypothesis

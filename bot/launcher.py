@@ -103,6 +103,7 @@ def _print_where_to_chat(settings: Settings) -> None:
     url = f"http://localhost:{settings.rasa_port}/webhooks/rest/webhook"
     print(
         "\nAlongside is running.\n"
+        f"  Web chat:        open http://localhost:{settings.rasa_port}/webhooks/webchat/ in your browser\n"
         f"  Chat over HTTP:  curl -s {url} -d '{{\"sender\":\"me\",\"message\":\"hello\"}}'\n"
         "  Chat in a terminal: make shell (in another window, after stopping this one)\n"
         "Press Ctrl-C to stop everything.\n",

@@ -45,6 +45,11 @@ class Settings:
     twilio_auth_token: str
     twilio_number: str
     public_base_url: str
+    # How long a browser keeps its web chat conversation (the signed cookie), in days.
+    webchat_session_days: int = 30
+    # How long a code that links SMS and web chat lasts, and wrong tries allowed per hour.
+    link_code_minutes: int = 15
+    link_code_tries_per_hour: int = 5
 
     @property
     def twilio_configured(self) -> bool:
@@ -64,6 +69,13 @@ def _port(name: str, default: int) -> int:
     raw = _text(name, str(default))
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"{name} must be a port number between 1 and 65535, not {raw!r}.")
+    return int(raw)
+
+
+def _whole_number(name: str, default: int, low: int, high: int) -> int:
+    raw = _text(name, str(default))
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}.")
     return int(raw)
 
 
@@ -146,6 +158,9 @@ def load_settings() -> Settings:
         twilio_auth_token=token,
         twilio_number=number,
         public_base_url=_text("PUBLIC_BASE_URL").rstrip("/"),
+        webchat_session_days=_whole_number("WEBCHAT_SESSION_DAYS", 30, 1, 365),
+        link_code_minutes=_whole_number("LINK_CODE_MINUTES", 15, 1, 60),
+        link_code_tries_per_hour=_whole_number("LINK_CODE_TRIES_PER_HOUR", 5, 1, 100),
     )
 
 

@@ -17,6 +17,7 @@ from bot.services.carers import what_a_carer_can_be_told
 from bot.services.information import load_information
 from bot.services.peer_support import load_directory
 from bot.services.peer_support_search import conversation_content
+from bot.services.webchat_content import load_webchat_content
 from bot.services.wrap_content import load_wrap_content
 from bot.settings import Settings
 
@@ -38,3 +39,4 @@ def check_all_content(settings: Settings) -> None:
     conversation_content()
     load_information()
     what_a_carer_can_be_told()
+    load_webchat_content()

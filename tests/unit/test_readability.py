@@ -17,6 +17,7 @@ from bot.services.peer_support import load_directory
 from bot.services.peer_support_search import conversation_content
 from bot.services.peer_support_search import text as peer_text
 from bot.services.readability import check_text, counts, flesch_kincaid_grade, syllables
+from bot.services.webchat_content import load_webchat_content
 from bot.services.wrap_content import load_wrap_content
 from bot.settings import PROJECT_ROOT, get_settings
 
@@ -102,6 +103,11 @@ def person_facing_texts() -> dict[str, str]:
         texts[f"information:{piece.id}"] = piece.text
     for text_id in conversation_content()["texts"]:
         texts[f"peer_support_conversation:texts.{text_id}"] = peer_text(text_id, item="a group")
+    webchat = load_webchat_content()
+    for group in ("page", "status", "replies"):
+        for key, text in getattr(webchat, group).items():
+            if len(text.split()) >= 6:  # the grade means nothing for a label like "Conversation"
+                texts[f"webchat:{group}.{key}"] = text
     return texts
 
 

@@ -9,6 +9,7 @@ ALL = [
     "ALONGSIDE_ENV", "DATABASE_URL", "SECRET_KEY", "RASA_PORT", "ACTION_PORT", "ACTION_SERVER_URL",
     "MODEL_DIR", "SMS_SINK_PATH", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER",
     "PUBLIC_BASE_URL", "LOCAL_CRISIS_LINE_NAME", "LOCAL_CRISIS_LINE_NUMBER", "LOCAL_CRISIS_LINE_SOURCE",
+    "WEBCHAT_SESSION_DAYS", "LINK_CODE_MINUTES", "LINK_CODE_TRIES_PER_HOUR",
 ]
 
 
@@ -26,6 +27,7 @@ def test_defaults_run_locally_on_sqlite_without_twilio(clean_environment):
     assert settings.uses_sqlite and not settings.twilio_configured
     assert (settings.rasa_port, settings.action_port) == (5005, 5055)
     assert settings.action_server_url == "http://localhost:5055/webhook"
+    assert (settings.webchat_session_days, settings.link_code_minutes, settings.link_code_tries_per_hour) == (30, 15, 5)
 
 
 def test_empty_values_as_in_env_example_mean_the_default(clean_environment):
@@ -50,6 +52,9 @@ def test_relative_sqlite_path_is_taken_from_the_project_root(clean_environment):
         ("ALONGSIDE_ENV", "staging", "ALONGSIDE_ENV"),
         ("TWILIO_ACCOUNT_SID", "AC123", "TWILIO_AUTH_TOKEN"),
         ("LOCAL_CRISIS_LINE_NUMBER", "0800 000 0000", "LOCAL_CRISIS_LINE_SOURCE"),
+        ("WEBCHAT_SESSION_DAYS", "0", "WEBCHAT_SESSION_DAYS"),
+        ("LINK_CODE_MINUTES", "a while", "LINK_CODE_MINUTES"),
+        ("LINK_CODE_TRIES_PER_HOUR", "-1", "LINK_CODE_TRIES_PER_HOUR"),
     ],
 )
 def test_a_bad_setting_is_named(clean_environment, name, value, named):
