@@ -3,6 +3,7 @@ from alembic import context
 
 from bot.store.db import make_engine
 from bot.store.models import Base
+import bot.store.identity_link_models  # noqa: F401  (registers its tables on Base)
 
 RASA_TABLES = {"events"}
 
