@@ -143,3 +143,24 @@ async def test_bad_input_gets_a_kind_reply_and_the_chat_carries_on(running_app):
         for odd in ("", "   ", "\x00\x01", "😀🙂", "مرحبا كيف حالك", "/greet", '/stop{"x":1}'):
             assert (await client.say(odd)).strip(), odd
         assert "I'm Alongside" in await client.say("hello")
+
+
+async def test_the_web_chat_links_to_another_channel_by_code_and_they_share_the_plan(running_app):
+    import json
+
+    def over_rest(text: str) -> str:
+        request = urllib.request.Request(
+            f"{running_app.base_url}/webhooks/rest/webhook",
+            data=json.dumps({"sender": "linked-by-code", "message": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return "\n".join(reply.get("text", "") for reply in json.loads(answer.read()))
+
+    async with WebChatClient(running_app.base_url) as web:
+        await web.say("I want to write down my triggers")
+        await web.say("thunderstorms")
+        await web.say("stop")
+        code = re.search(r"Your code is ([A-Z0-9]{6})\.", await web.say("link my phone")).group(1)
+    assert "Done" in over_rest(f"link {code}")
+    assert "thunderstorms" in over_rest("show my triggers")
