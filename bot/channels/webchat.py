@@ -36,6 +36,7 @@ from bot.services.webchat_sessions import (
     COOKIE_NAME,
     COOKIE_PATH,
     cookie_from_header,
+    cookie_max_age_seconds,
     cookie_value,
     conversation_for_cookie,
     new_conversation_id,
@@ -158,7 +159,7 @@ class WebChatInput(InputChannel):
             page.cookies[COOKIE_NAME] = cookie_value(conversation, now)
             cookie = page.cookies[COOKIE_NAME]
             cookie["path"] = COOKIE_PATH
-            cookie["max-age"] = get_settings().webchat_session_days * 24 * 60 * 60
+            cookie["max-age"] = cookie_max_age_seconds()
             cookie["httponly"] = True
             cookie["samesite"] = "Strict"
             cookie["secure"] = public_base_url().startswith("https://")

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from http.cookies import CookieError, SimpleCookie
 
 from bot.services.pseudonyms import keyed_hash
@@ -58,7 +58,7 @@ def conversation_for_cookie(value: str | None, now: datetime) -> str | None:
     if not hmac.compare_digest(signature, _signature(payload)):
         return None
     age = now.timestamp() - int(issued)
-    if age < -300 or age > timedelta(days=get_settings().webchat_session_days).total_seconds():
+    if age < -300 or age > cookie_max_age_seconds():
         return None
     return conversation_id
 
@@ -76,19 +76,8 @@ def cookie_from_header(header: str | None) -> str | None:
     return morsel.value if morsel is not None else None
 
 
-def set_cookie_header(conversation_id: str, now: datetime, secure: bool) -> str:
-    """The Set-Cookie header that gives the browser (or keeps) its conversation."""
-    max_age = get_settings().webchat_session_days * 24 * 60 * 60
-    parts = [
-        f"{COOKIE_NAME}={cookie_value(conversation_id, now)}",
-        f"Path={COOKIE_PATH}",
-        f"Max-Age={max_age}",
-        "HttpOnly",
-        "SameSite=Strict",
-    ]
-    if secure:
-        parts.append("Secure")
-    return "; ".join(parts)
+def cookie_max_age_seconds() -> int:
+    return get_settings().webchat_session_days * 24 * 60 * 60
 
 
 def sender_id_for(conversation_id: str) -> str:
