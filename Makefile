@@ -1,6 +1,8 @@
 # Alongside: `make run` starts the assistant, `make test` runs every test.
 # Both set everything up on first use: Python 3.10 virtualenv, dependencies, the local spaCy
-# pipeline, the trained model (only when config, domain, data or content changed) and the database.
+# pipeline, the trained model (only when config, domain, data or content changed), the web chat's
+# JavaScript (npm ci, by python -m bot) and the database. `make test` also installs Debian's
+# Chromium for the browser tests when it is missing (as root; ALONGSIDE_SKIP_BROWSER=1 skips them).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -25,7 +27,7 @@ help:
 	@echo "make train     train the model if anything that shapes it changed"
 	@echo "make validate  check the training data and domain (rasa data validate)"
 	@echo "make migrate   bring the database up to date"
-	@echo "make clean     remove the virtualenv, models and local data (var/)"
+	@echo "make clean     remove the virtualenv, node_modules, models and local data (var/)"
 	@echo "make browser-deps  install Debian's Chromium for the browser tests (make test does it)"
 	@echo "make lock      write the exact installed versions to requirements.lock"
 	@echo "make audit     check requirements.lock for known vulnerabilities (pip-audit)"
@@ -61,9 +63,11 @@ validate: $(INSTALLED)
 	@$(PY) -m rasa data validate --config config.yml --domain var/build/domain --data bot/data --fail-on-warnings
 
 # Headless Chromium for the browser tests, from Debian (Playwright's own download does not
-# work everywhere). Idempotent: does nothing when chromium is already there.
+# work everywhere). Idempotent: does nothing when chromium is already there, or when
+# ALONGSIDE_SKIP_BROWSER=1.
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if [ "$$ALONGSIDE_SKIP_BROWSER" = 1 ]; then echo "Browser tests skipped (ALONGSIDE_SKIP_BROWSER=1)."; \
+	elif ! command -v chromium >/dev/null 2>&1; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Chromium (Debian package) for the browser tests..."; \
 	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -92,4 +96,4 @@ audit: lock
 	@.venv-audit/bin/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off
 
 clean:
-	rm -rf $(VENV) .venv-audit models var .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-audit models var node_modules .pytest_cache .hypothesis

@@ -3,11 +3,14 @@
 - the spaCy pipeline (blank English + lookup lemmas, saved under var/spacy);
 - the domain Rasa trains on: domain.yml plus the crisis replies rendered from content/crisis.yml;
 - the model, trained only when something that shapes it has changed. The model's file name
-  carries a hash of its inputs, so `make run`, `make test` and every test run reuse it.
+  carries a hash of its inputs, so `make run`, `make test` and every test run reuse it;
+- the web chat's JavaScript: `npm ci` when package-lock.json changed (or node_modules is
+  missing), then the Socket.IO client copied to var/build/web, where the chat page serves it.
 """
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from importlib.metadata import version
@@ -25,6 +28,11 @@ DATA_DIR = PROJECT_ROOT / "bot" / "data"
 CUSTOM_COMPONENT_DIRS = (PROJECT_ROOT / "bot" / "nlu", PROJECT_ROOT / "bot" / "policies")
 BUILT_DOMAIN_DIR = VAR_DIR / "build" / "domain"
 MODEL_PREFIX = "alongside-"
+PACKAGE_LOCK = PROJECT_ROOT / "package-lock.json"
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+# Written after a successful `npm ci`: the hash of the package-lock.json it installed.
+NPM_STAMP = NODE_MODULES / ".alongside-lock-sha256"
+VENDORED_FILES = {NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js": VAR_DIR / "build" / "web" / "socket.io.min.js"}
 
 
 def crisis_responses(settings: Settings) -> dict:
@@ -74,10 +82,40 @@ def training_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def install_web_assets() -> None:
+    """`npm ci` if package-lock.json changed since the last install, then copy the browser files.
+
+    Without npm the rest of Alongside still runs; the chat page then says it cannot connect,
+    and this says how to fix it."""
+    lock_hash = hashlib.sha256(PACKAGE_LOCK.read_bytes()).hexdigest()
+    installed = NPM_STAMP.exists() and NPM_STAMP.read_text().strip() == lock_hash
+    if not installed or not all(source.exists() for source in VENDORED_FILES):
+        npm = shutil.which("npm")
+        if npm is None:
+            print(
+                "Warning: npm was not found, so the web chat page cannot load its Socket.IO client. "
+                "Install Node.js and npm (for example 'apt-get install nodejs npm') and start again.",
+                file=sys.stderr,
+            )
+            return
+        print("Installing the web chat's JavaScript (npm ci)...", flush=True)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], check=True, cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        NPM_STAMP.write_text(lock_hash)
+    for source, target in VENDORED_FILES.items():
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+
+
 def prepare(settings: Settings | None = None) -> Path:
-    """Everything a model needs before training: the spaCy pipeline and the built domain."""
+    """Everything a model needs before training (the spaCy pipeline and the built domain), and
+    the web chat's JavaScript."""
     settings = settings or get_settings()
     ensure_pipeline(settings.spacy_model_path)
+    install_web_assets()
     return build_domain(settings)
 
 

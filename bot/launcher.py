@@ -131,6 +131,7 @@ def where_to_chat(settings: Settings) -> str:
                f"    No Twilio account is set up: texts go {texts}, emails {emails}.\n")
     return (
         "\nAlongside is running.\n"
+        f"  Web chat:        open http://localhost:{settings.rasa_port}/webhooks/webchat/ in your browser\n"
         f"  Chat over HTTP:  curl -s {url} -d '{{\"sender\":\"me\",\"message\":\"hello\"}}'\n"
         f"{sms}"
         "  Chat in a terminal: make shell (in another window, after stopping this one)\n"

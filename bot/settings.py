@@ -81,6 +81,11 @@ class Settings:
     checkin_quiet_start: time = time(21, 0)
     checkin_quiet_end: time = time(9, 0)
     checkin_default_time: time = time(10, 0)
+    # How long a browser keeps its web chat conversation (the signed cookie), in days.
+    webchat_session_days: int = 30
+    # How long a code that links SMS and web chat lasts, and wrong tries allowed per hour.
+    link_code_minutes: int = 15
+    link_code_tries_per_hour: int = 5
 
     @property
     def twilio_configured(self) -> bool:
@@ -107,11 +112,15 @@ def _port(name: str, default: int) -> int:
     return int(raw)
 
 
-def _whole_number(name: str, default: int, minimum: int = 0) -> int:
+def _whole_number(name: str, default: int, low: int = 1, high: int | None = None) -> int:
+    """A whole number from `low` (to `high`, when given)."""
     raw = _text(name, str(default))
-    if not raw.isdigit() or int(raw) < minimum:
-        raise SettingsError(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        expected = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        raise SettingsError(f"{name} must be a whole number {expected}, not {raw!r}.")
     return int(raw)
+
+
 def _flag(name: str, default: bool) -> bool:
     raw = _text(name, "true" if default else "false").lower()
     if raw not in ("true", "false", "1", "0", "yes", "no"):
@@ -130,23 +139,10 @@ def _seconds(name: str, default: float) -> float:
     return value
 def _count(name: str, default: int, low: int = 1, high: int = 10_000) -> int:
     """A whole number setting within [low, high]."""
-    raw = _text(name, str(default))
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}.")
-    return int(raw)
-
-
 def _path(name: str, default: Path) -> Path:
     raw = _text(name)
     path = Path(raw) if raw else default
     return path if path.is_absolute() else PROJECT_ROOT / path
-
-
-def _whole_number(name: str, default: int, minimum: int = 1) -> int:
-    raw = _text(name, str(default))
-    if not raw.isdigit() or int(raw) < minimum:
-        raise SettingsError(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
-    return int(raw)
 
 
 def _clock_time(name: str, default: str) -> time:
@@ -302,7 +298,7 @@ def load_settings() -> Settings:
         twilio_number=number,
         public_base_url=_public_base_url(environment, bool(sid)),
         encryption_keys=_encryption_keys(environment, secret_key),
-        conversation_retention_days=_whole_number("CONVERSATION_RETENTION_DAYS", 180, minimum=1),
+        conversation_retention_days=_whole_number("CONVERSATION_RETENTION_DAYS", 180),
         smtp_host=smtp_host,
         smtp_port=smtp_port,
         smtp_username=smtp_username,
@@ -326,6 +322,10 @@ def load_settings() -> Settings:
         checkin_quiet_start=_clock_time("CHECKIN_QUIET_START", "21:00"),
         checkin_quiet_end=_clock_time("CHECKIN_QUIET_END", "09:00"),
         checkin_default_time=_clock_time("CHECKIN_DEFAULT_TIME", "10:00"),
+        public_base_url=_text("PUBLIC_BASE_URL").rstrip("/"),
+        webchat_session_days=_whole_number("WEBCHAT_SESSION_DAYS", 30, 1, 365),
+        link_code_minutes=_whole_number("LINK_CODE_MINUTES", 15, 1, 60),
+        link_code_tries_per_hour=_whole_number("LINK_CODE_TRIES_PER_HOUR", 5, 1, 100),
     )
 
 

@@ -68,3 +68,17 @@ def conversation(agent):
     from tests.support.in_process import Conversation
 
     return Conversation(agent, sender_id=f"test-{uuid.uuid4()}")
+
+
+@pytest.fixture(scope="session")
+def running_app(tmp_path_factory, trained_model):
+    """The real `python -m bot run` on free ports with its own database, shared by the tests
+    that talk to it over the network (web chat, browser). Stopped at the end of the run."""
+    from tests.support import launcher
+
+    try:
+        running = launcher.start(tmp_path_factory.mktemp("app"))
+    except RuntimeError as problem:
+        pytest.fail(str(problem))
+    yield running
+    launcher.stop(running.launcher)

@@ -14,7 +14,7 @@ import pytest
 
 from bot.action_server import KEY_HEADER
 from bot.settings import PROJECT_ROOT, get_settings
-from tests.test_make_run import free_port
+from tests.support.launcher import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,15 +17,9 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT
+from tests.support import launcher
 
 pytestmark = pytest.mark.slow
-START_TIMEOUT_S = 240
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def child_pids(parent: int) -> set[int]:
@@ -68,46 +61,12 @@ def say(port: int, sender: str, text: str) -> str:
 
 @pytest.fixture(scope="module")
 def running_alongside(tmp_path_factory, trained_model):
-    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
-    database = tmp_path_factory.mktemp("run") / "alongside.db"
-    environment = {
-        **os.environ,
-        "RASA_PORT": str(rasa_port),
-        "ACTION_PORT": str(action_port),
-        "WEB_PORT": str(web_port),
-        "ACTION_SERVER_URL": "",
-        "DATABASE_URL": f"sqlite:///{database}",
-    }
-    launcher = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=environment,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    output = []
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        line = launcher.stdout.readline()
-        if not line and launcher.poll() is not None:
-            break
-        output.append(line)
-        if "Press Ctrl-C" in line:
-            break
-    if launcher.poll() is not None or "Press Ctrl-C" not in "".join(output):
-        stop(launcher)
-        pytest.fail("make run did not start:\n" + "".join(output[-60:]))
-    # Keep reading what the servers print, so a full pipe never blocks them.
-    threading.Thread(target=lambda: [None for _ in launcher.stdout], daemon=True).start()
-    yield launcher, rasa_port, "".join(output), database
-    stop(launcher)
-
-
-def stop(launcher: subprocess.Popen) -> None:
-    """Stop the launcher the way a person would, so it stops its children; kill only if stuck."""
-    if launcher.poll() is None:
-        launcher.send_signal(signal.SIGTERM)
-        try:
-            launcher.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            launcher.kill()
+    try:
+        running = launcher.start(tmp_path_factory.mktemp("run"))
+    except RuntimeError as problem:
+        pytest.fail(str(problem))
+    yield running.launcher, running.port, running.output, running.database
+    launcher.stop(running.launcher)
 
 
 def test_prints_where_to_chat(running_alongside):
@@ -152,6 +111,7 @@ def test_the_dashboard_runs_and_its_address_is_printed(running_alongside):
     with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/sign-in", timeout=30) as page:
         assert page.status == 200 and "Sign in" in page.read().decode()
         assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    assert f"http://localhost:{rasa_port}/webhooks/webchat/" in output
 
 
 def test_hello_gets_the_greeting_over_rest(running_alongside):
@@ -226,36 +186,17 @@ def test_a_plan_export_link_opens_a_printable_page_and_a_forged_one_does_not(run
     assert refused.value.code == 404
 
 
-async def test_the_socketio_channel_answers_and_refuses_intent_injection(running_alongside):
-    import asyncio
-
-    import socketio
+async def test_the_web_chat_answers_over_socketio_and_refuses_intent_injection(running_alongside):
+    from tests.support.webchat_client import WebChatClient
 
     _, port, _, _ = running_alongside
-
-    async def exchange(message: str) -> str:
-        client = socketio.AsyncClient()
-        replies: asyncio.Queue = asyncio.Queue()
-        client.on("bot_uttered", lambda data: replies.put_nowait(data.get("text", "")))
-        await client.connect(f"http://127.0.0.1:{port}", socketio_path="/socket.io", transports=["polling"])
-        try:
-            await client.emit("session_request", {"session_id": "ignored"})
-            await client.emit("user_uttered", {"message": message, "session_id": "ignored"})
-            texts = [await asyncio.wait_for(replies.get(), timeout=30)]
-            while True:
-                try:
-                    texts.append(await asyncio.wait_for(replies.get(), timeout=3))
-                except asyncio.TimeoutError:
-                    return "\n".join(texts)
-        finally:
-            await client.disconnect()
-
-    crisis = await exchange("I want to kill myself")
-    assert "116 123" in crisis and "85258" in crisis
-    # Rasa's own channel would run the bot_challenge intent ("I'm a computer program...");
-    # cleaned, it is just the words "bot_challenge", which Alongside does not understand.
-    injected = await exchange("/bot_challenge")
-    assert "medical advice" not in injected and "didn't understand" in injected
+    async with WebChatClient(f"http://127.0.0.1:{port}") as client:
+        crisis = await client.say("I want to kill myself")
+        assert "116 123" in crisis and "85258" in crisis
+        # Rasa's own channel would run the bot_challenge intent ("I'm a computer program...");
+        # cleaned, it is just the words "bot_challenge", which Alongside does not understand.
+        injected = await client.say("/bot_challenge")
+        assert "medical advice" not in injected and "didn't understand" in injected
 
 
 def test_ctrl_c_stops_every_process(running_alongside):

@@ -162,3 +162,33 @@ def test_consent_and_sharing_work_on_postgresql(postgres_url):
         later = consent.review_date(now) + timedelta(seconds=1)
         assert consent.needs_review(session, person_id, coordinator_id, now=later) == {"triggers"}
     engine.dispose()
+
+
+def test_linking_by_code_joins_people_and_plans_on_postgresql(postgres_url):
+    from datetime import datetime, timezone
+
+    from bot.services import identity_links, wrap
+    from bot.services.people import identity_for_address
+    from bot.store.db import make_engine
+    from bot.store.migrate import upgrade_to_head
+
+    upgrade_to_head(postgres_url)
+    engine = make_engine(postgres_url)
+    Session = sessionmaker(bind=engine, future=True)
+    now = datetime.now(timezone.utc)
+    with Session.begin() as session:
+        web = identity_for_address(session, "webchat", "conversation-1")
+        wrap.save_answer(session, wrap.plan_for(session, web.person_id), "triggers", "crowds", "webchat")
+        sms = identity_for_address(session, "sms", "+447700900123")
+        wrap.save_answer(session, wrap.plan_for(session, sms.person_id), "triggers", "payday", "sms")
+        code = identity_links.make_code(session, web, now).code
+    with Session.begin() as session:
+        sms = identity_for_address(session, "sms", "+447700900123")
+        result = identity_links.redeem(session, sms, f"link {code}", now)
+        assert result == identity_links.Redeemed(identity_links.LinkResult.linked, identity_links.PlanOutcome.combined)
+    with Session.begin() as session:
+        sms = identity_for_address(session, "sms", "+447700900123")
+        assert sms.person_id == identity_for_address(session, "webchat", "conversation-1").person_id
+        assert sorted(item.text for item in wrap.current_items(session, wrap.plan_for(session, sms.person_id))) == ["crowds", "payday"]
+        assert identity_links.redeem(session, sms, f"link {code}", now).result is identity_links.LinkResult.already_linked
+    engine.dispose()

@@ -21,6 +21,7 @@ from bot.services.information import load_information
 from bot.services.peer_support import load_directory
 from bot.services.peer_support_search import conversation_content
 from bot.services.sms_content import load_sms_content
+from bot.services.webchat_content import load_webchat_content
 from bot.services.wrap_content import load_wrap_content
 from bot.settings import Settings
 
@@ -46,3 +47,4 @@ def check_all_content(settings: Settings) -> None:
     load_consent_content()
     load_dashboard_content()
     guided_content.check_all()
+    load_webchat_content()

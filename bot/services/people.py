@@ -10,8 +10,8 @@ from bot.store.models import ChannelIdentity, Person, Role, utc_now
 IDENTITY_PURPOSE = "channel-identity"
 
 
-def person_for_address(session: Session, channel: str, address: str) -> Person:
-    """The person who uses this channel address, created on first contact. Marks them as seen."""
+def identity_for_address(session: Session, channel: str, address: str) -> ChannelIdentity:
+    """This channel address, and a new person behind it on first contact. Marks them as seen."""
     address_hash = keyed_hash(address, IDENTITY_PURPOSE)
     identity = session.execute(
         select(ChannelIdentity).where(
@@ -20,14 +20,19 @@ def person_for_address(session: Session, channel: str, address: str) -> Person:
     ).scalar_one_or_none()
     if identity is None:
         person = Person(role=Role.unknown)
-        session.add(person)
-        session.add(ChannelIdentity(person=person, channel=channel, address_hash=address_hash, sender_id=address))
+        identity = ChannelIdentity(person=person, channel=channel, address_hash=address_hash, sender_id=address)
+        session.add_all([person, identity])
         session.flush()
-        return person
+        return identity
     if identity.sender_id is None:
         identity.sender_id = address
     identity.person.last_seen_at = utc_now()
-    return identity.person
+    return identity
+
+
+def person_for_address(session: Session, channel: str, address: str) -> Person:
+    """The person who uses this channel address, created on first contact. Marks them as seen."""
+    return identity_for_address(session, channel, address).person
 
 
 def set_role(session: Session, person: Person, role: Role) -> None:

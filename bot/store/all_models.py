@@ -9,6 +9,7 @@ import bot.store.consent_models  # noqa: F401
 import bot.store.contact_models  # noqa: F401
 import bot.store.dashboard_models  # noqa: F401
 import bot.store.goals_models  # noqa: F401
+import bot.store.identity_link_models  # noqa: F401
 import bot.store.outbox_models  # noqa: F401
 import bot.store.privacy_models  # noqa: F401
 import bot.store.sms_models  # noqa: F401

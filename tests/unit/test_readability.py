@@ -20,6 +20,7 @@ from bot.services.peer_support_search import conversation_content
 from bot.services.peer_support_search import text as peer_text
 from bot.services.readability import check_text, counts, flesch_kincaid_grade, syllables
 from bot.services.sms_content import load_sms_content
+from bot.services.webchat_content import load_webchat_content
 from bot.services.wrap_content import load_wrap_content
 from bot.settings import PROJECT_ROOT, get_settings
 
@@ -119,6 +120,11 @@ def person_facing_texts() -> dict[str, str]:
                 texts[f"{prefix}:texts.{text_id}"] = text
         for step in content.steps:
             texts[f"{prefix}:{step.id}"] = step.message
+    webchat = load_webchat_content()
+    for group in ("page", "status", "replies"):
+        for key, text in getattr(webchat, group).items():
+            if len(text.split()) >= 6:  # the grade means nothing for a label like "Conversation"
+                texts[f"webchat:{group}.{key}"] = text
     return texts
 
 

@@ -12,6 +12,7 @@ ALL = [
     "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_STARTTLS",
     "EMAIL_SINK_PATH", "WORKER_POLL_SECONDS", "ENCRYPTION_KEYS",
     "CONSENT_REVIEW_MONTHS",
+    "WEBCHAT_SESSION_DAYS", "LINK_CODE_MINUTES", "LINK_CODE_TRIES_PER_HOUR",
 ]
 
 
@@ -29,6 +30,7 @@ def test_defaults_run_locally_on_sqlite_without_twilio(clean_environment):
     assert settings.uses_sqlite and not settings.twilio_configured
     assert (settings.rasa_port, settings.action_port) == (5005, 5055)
     assert settings.action_server_url == "http://localhost:5055/webhook"
+    assert (settings.webchat_session_days, settings.link_code_minutes, settings.link_code_tries_per_hour) == (30, 15, 5)
 
 
 def test_empty_values_as_in_env_example_mean_the_default(clean_environment):
@@ -58,6 +60,9 @@ def test_relative_sqlite_path_is_taken_from_the_project_root(clean_environment):
         ("SMTP_USERNAME", "alongside", "SMTP_PASSWORD"),
         ("SMTP_STARTTLS", "maybe", "SMTP_STARTTLS"),
         ("WORKER_POLL_SECONDS", "0", "WORKER_POLL_SECONDS"),
+        ("WEBCHAT_SESSION_DAYS", "0", "WEBCHAT_SESSION_DAYS"),
+        ("LINK_CODE_MINUTES", "a while", "LINK_CODE_MINUTES"),
+        ("LINK_CODE_TRIES_PER_HOUR", "-1", "LINK_CODE_TRIES_PER_HOUR"),
     ],
 )
 def test_a_bad_setting_is_named(clean_environment, name, value, named):
