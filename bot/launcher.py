@@ -154,7 +154,9 @@ def run(settings: Settings, model: Path, shell: bool = False) -> int:
     environment = child_environment(settings)
     wanted = [action_server(settings)] if shell else processes(settings, model)
     children: list[subprocess.Popen] = []
-    for stop_signal in (signal.SIGTERM, signal.SIGHUP):  # kill, or the terminal closing
+    # Ctrl-C, kill, or the terminal closing. SIGINT is set too, because a launcher started in
+    # the background by a shell inherits "ignore Ctrl-C" and would otherwise never stop on it.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop_signal, _stop_requested)
     try:
         for process in wanted:
