@@ -322,7 +322,6 @@ def load_settings() -> Settings:
         checkin_quiet_start=_clock_time("CHECKIN_QUIET_START", "21:00"),
         checkin_quiet_end=_clock_time("CHECKIN_QUIET_END", "09:00"),
         checkin_default_time=_clock_time("CHECKIN_DEFAULT_TIME", "10:00"),
-        public_base_url=_text("PUBLIC_BASE_URL").rstrip("/"),
         webchat_session_days=_whole_number("WEBCHAT_SESSION_DAYS", 30, 1, 365),
         link_code_minutes=_whole_number("LINK_CODE_MINUTES", 15, 1, 60),
         link_code_tries_per_hour=_whole_number("LINK_CODE_TRIES_PER_HOUR", 5, 1, 100),

@@ -164,3 +164,33 @@ async def test_the_web_chat_links_to_another_channel_by_code_and_they_share_the_
         code = re.search(r"Your code is ([A-Z0-9]{6})\.", await web.say("link my phone")).group(1)
     assert "Done" in over_rest(f"link {code}")
     assert "thunderstorms" in over_rest("show my triggers")
+
+
+def text_from_phone(running_app, number: str, body: str) -> str:
+    """A correctly signed SMS to the running server (the simulator), with the replies the
+    worker delivered."""
+    import os
+    import subprocess
+    import sys
+
+    from bot.settings import PROJECT_ROOT
+
+    environment = {**os.environ, "RASA_PORT": str(running_app.port), "DATABASE_URL": f"sqlite:///{running_app.database}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sms", body, "--from", number],
+        cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+async def test_a_web_chat_and_a_phone_linked_by_code_share_one_plan(running_app):
+    async with WebChatClient(running_app.base_url) as web:
+        await web.say("I want to write down my triggers")
+        await web.say("fireworks night")
+        await web.say("stop")
+        code = re.search(r"Your code is ([A-Z0-9]{6})\.", await web.say("link my phone")).group(1)
+    number = "+447700900777"
+    assert "fireworks night" not in text_from_phone(running_app, number, "show my triggers")
+    assert "Done" in text_from_phone(running_app, number, f"link {code}")
+    assert "fireworks night" in text_from_phone(running_app, number, "show my triggers")
