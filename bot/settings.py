@@ -139,6 +139,9 @@ def _seconds(name: str, default: float) -> float:
     return value
 def _count(name: str, default: int, low: int = 1, high: int = 10_000) -> int:
     """A whole number setting within [low, high]."""
+    return _whole_number(name, default, low, high)
+
+
 def _path(name: str, default: Path) -> Path:
     raw = _text(name)
     path = Path(raw) if raw else default
