@@ -72,6 +72,7 @@ def running_alongside(tmp_path_factory, trained_model):
 def test_prints_where_to_chat(running_alongside):
     _, rasa_port, output, _ = running_alongside
     assert f"http://localhost:{rasa_port}/webhooks/rest/webhook" in output
+    assert f"http://localhost:{rasa_port}/webhooks/webchat/" in output
     assert '-m bot sms "hello" --from +447700900123' in output
     assert os.environ["SMS_SINK_PATH"] in output  # where the texts go without a Twilio account
 
@@ -111,7 +112,6 @@ def test_the_dashboard_runs_and_its_address_is_printed(running_alongside):
     with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/sign-in", timeout=30) as page:
         assert page.status == 200 and "Sign in" in page.read().decode()
         assert "default-src 'none'" in page.headers["Content-Security-Policy"]
-    assert f"http://localhost:{rasa_port}/webhooks/webchat/" in output
 
 
 def test_hello_gets_the_greeting_over_rest(running_alongside):

@@ -140,9 +140,12 @@ async def test_bad_input_gets_a_kind_reply_and_the_chat_carries_on(running_app):
             assert [NOT_TEXT in reply["text"] for reply in replies] == [True], data
         for huge in ("a" * 4001, "😀" * 5000):
             assert TOO_LONG in await client.say(huge)
-        for odd in ("", "   ", "\x00\x01", "😀🙂", "مرحبا كيف حالك", "/greet", '/stop{"x":1}'):
+        for odd in ("", "   ", "\x00\x01", "😀🙂", "مرحبا كيف حالك", "/greet"):
             assert (await client.say(odd)).strip(), odd
         assert "I'm Alongside" in await client.say("hello")
+        # Injection is read as words: here the "1" reads as a check-in score, which asks how
+        # things have been (a check-in may be given at any time), never as the stop intent.
+        assert (await client.say('/stop{"x":1}')).strip()
 
 
 async def test_the_web_chat_links_to_another_channel_by_code_and_they_share_the_plan(running_app):

@@ -25,6 +25,8 @@ def buttons() -> list[tuple[str, str, dict]]:
         for variations in (yaml.safe_load(path.read_text()).get("responses") or {}).values():
             for variation in variations:
                 for button in variation.get("buttons") or []:
+                    if not button["payload"].startswith("/"):
+                        continue  # plain words ("yes"), read like anything typed (consent answers)
                     match = PAYLOAD.match(button["payload"])
                     assert match, f"button {button['title']!r} has a payload that is not an intent"
                     entities = json.loads(match.group("entities") or "{}")
