@@ -30,11 +30,14 @@ def dashboard_url(migrated_database, tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("dashboard") / "server.log"
     log = log_path.open("w")
+    url = f"http://127.0.0.1:{port}"
+    # The dashboard is reached over plain http here, so it must not think it is behind https
+    # (a Secure cookie would never come back), whatever a test that starts it has set.
+    environment = {**os.environ, "WEB_PORT": str(port), "DASHBOARD_URL": url, "PUBLIC_BASE_URL": ""}
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot", "web"], cwd=PROJECT_ROOT, env={**os.environ, "WEB_PORT": str(port)},
+        [sys.executable, "-m", "bot", "web"], cwd=PROJECT_ROOT, env=environment,
         stdout=log, stderr=subprocess.STDOUT, text=True,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
