@@ -86,6 +86,10 @@ class Settings:
     # How long a code that links SMS and web chat lasts, and wrong tries allowed per hour.
     link_code_minutes: int = 15
     link_code_tries_per_hour: int = 5
+    # Per-sender limit on SMS and web chat messages (bot/services/rate_limits.py). Crisis
+    # messages always get through.
+    chat_rate_limit_messages: int = 20
+    chat_rate_limit_window_seconds: int = 60
 
     @property
     def twilio_configured(self) -> bool:
@@ -328,6 +332,8 @@ def load_settings() -> Settings:
         webchat_session_days=_whole_number("WEBCHAT_SESSION_DAYS", 30, 1, 365),
         link_code_minutes=_whole_number("LINK_CODE_MINUTES", 15, 1, 60),
         link_code_tries_per_hour=_whole_number("LINK_CODE_TRIES_PER_HOUR", 5, 1, 100),
+        chat_rate_limit_messages=_whole_number("CHAT_RATE_LIMIT_MESSAGES", 20, 1, 10_000),
+        chat_rate_limit_window_seconds=_whole_number("CHAT_RATE_LIMIT_WINDOW_SECONDS", 60, 1, 3600),
     )
 
 

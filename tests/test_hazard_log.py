@@ -40,3 +40,9 @@ def test_every_hazard_names_tests_that_exist():
             elif name not in defined_tests(path):
                 problems.append(f"{heading}: {path}::{name} does not exist")
     assert not problems, "\n".join(problems)
+
+
+def test_every_hazard_has_its_own_number():
+    numbers = [re.match(r"(H\d+[a-z]?)\.", heading).group(1) for heading in hazards()]
+    repeated = sorted({number for number in numbers if numbers.count(number) > 1})
+    assert not repeated, f"hazard numbers used twice: {repeated}"

@@ -8,8 +8,9 @@ For each inbound text:
    altered requests get 403 and are logged without their content;
 2. the MessageSid is taken in once, in one transaction (bot/services/sms_inbound.py): a replay
    or Twilio retry gets 200 and nothing else, even after a restart;
-3. the text is cleaned ("/intent" cannot skip NLU); a keyword (STOP, START, HELP), or any text
-   after STOP, is first read by NLU alone, so a crisis message is never swallowed; a reply
+3. the text is cleaned ("/intent" cannot skip NLU); a keyword (STOP, START, HELP), any text
+   after STOP, or any text over the number's rate limit (bot/services/rate_limits.py) is first
+   read by NLU alone, so a crisis message is never swallowed; a reply
    that is only a number picks one of the numbered choices last offered (our own payload);
 4. the dialogue runs under a keyed hash of the number, never the number itself;
 5. the replies (or HELP, or nothing after STOP) are queued in the outbox in one transaction
@@ -36,7 +37,9 @@ from sanic.request import Request
 from sqlalchemy.exc import IntegrityError
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.channels.crisis_check import nlu_says_crisis
 from bot.services.inbound_text import clean_inbound_text
+from bot.services.rate_limits import SenderRateLimiter
 from bot.services.sms_inbound import Arrival, payload_for_reply, sender_id_for, take_in
 from bot.services.sms_status import record_sms_status
 from bot.services.sms_turns import BotReply, decide, finish_turn, keyword_for, needs_crisis_check, needs_turn
@@ -47,7 +50,6 @@ from bot.store.models import utc_now
 
 logger = logging.getLogger(__name__)
 
-CRISIS_INTENT = "crisis"
 MAX_REQUEST_BYTES = 64 * 1024  # a text is at most 1,600 characters; Twilio's parameters add a little
 _MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 MAX_NUMBER_LENGTH = 64
@@ -82,6 +84,7 @@ class TwilioSmsInput(InputChannel):
     def __init__(self) -> None:
         # One turn at a time per conversation, so two quick texts queue their replies in order.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.rate_limiter = SenderRateLimiter()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         twilio = Blueprint("alongside_twilio_sms", __name__)
@@ -158,12 +161,16 @@ class TwilioSmsInput(InputChannel):
     async def _converse(self, request, on_new_message, arrival: Arrival, message_sid, number, sender_id, body):
         text = clean_inbound_text(body)
         keyword = keyword_for(text, arrival.opted_out)
+        settings = get_settings()
+        limit = self.rate_limiter.check(
+            sender_id, settings.chat_rate_limit_messages, settings.chat_rate_limit_window_seconds
+        )
         crisis = False
-        if needs_crisis_check(keyword, arrival.opted_out):
-            crisis = await _nlu_says_crisis(request, text)
+        if needs_crisis_check(keyword, arrival.opted_out, limit):
+            crisis = await nlu_says_crisis(getattr(request.app.ctx, "agent", None), text)
         replies: list[BotReply] = []
         failed = False
-        if needs_turn(keyword, arrival.opted_out, crisis):
+        if needs_turn(keyword, arrival.opted_out, crisis, limit):
             chosen = payload_for_reply(text, arrival.choices) if keyword is None and not crisis else None
             collector = CollectingOutputChannel()
             message = UserMessage(chosen or text, collector, sender_id, input_channel=self.name(),
@@ -174,7 +181,7 @@ class TwilioSmsInput(InputChannel):
             except Exception:
                 logger.exception("An SMS turn failed (text not logged).")
                 failed = True
-        outcome = decide(keyword, arrival.opted_out, crisis, failed)
+        outcome = decide(keyword, arrival.opted_out, crisis, failed, limit)
         try:
             await asyncio.to_thread(
                 _finish, message_sid=message_sid, number=number, sender_id=sender_id,
@@ -182,19 +189,6 @@ class TwilioSmsInput(InputChannel):
             )
         except Exception:
             logger.exception("The replies to a text could not be queued (content not logged).")
-
-
-async def _nlu_says_crisis(request: Request, text: str) -> bool:
-    """NLU alone (the whole pipeline, crisis detector included), without a dialogue turn."""
-    agent = getattr(request.app.ctx, "agent", None)
-    if agent is None or not text:
-        return False
-    try:
-        parsed = await agent.parse_message(text)
-    except Exception:
-        logger.exception("NLU could not read a keyword text (content not logged).")
-        return False
-    return ((parsed or {}).get("intent") or {}).get("name") == CRISIS_INTENT
 
 
 def _bot_reply(sent: dict) -> BotReply:

@@ -10,6 +10,8 @@
 - Rasa's sender id is a keyed hash of the conversation id. Every message is cleaned like on
   every channel (no "/intent" injection) and goes through NLU, so the crisis detector reads it.
   A message that is not text, or is too long, gets a kind reply from content/webchat.yml.
+  A conversation over its rate limit (bot/services/rate_limits.py) is asked once to slow down
+  and its messages are not taken in, except a crisis message, which is always answered.
   Message text is never logged.
 
 Events: the client emits `user_uttered` {"message": text} and `history_request`; the server
@@ -29,7 +31,9 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from socketio import AsyncServer
 
+from bot.channels.crisis_check import nlu_says_crisis
 from bot.services.inbound_text import clean_inbound_text
+from bot.services.rate_limits import SenderRateLimiter, Verdict
 from bot.services.webchat_content import MAX_MESSAGE_CHARS, load_webchat_content
 from bot.services.webchat_sessions import (
     CHANNEL,
@@ -130,6 +134,7 @@ class WebChatInput(InputChannel):
 
     def __init__(self) -> None:
         self.sio: AsyncServer | None = None
+        self.rate_limiter = SenderRateLimiter()
 
     def get_output_channel(self) -> OutputChannel | None:
         return WebChatOutput(self.sio) if self.sio is not None else None
@@ -145,7 +150,7 @@ class WebChatInput(InputChannel):
         self.sio = sio
         chat = SocketBlueprint(sio, "alongside_webchat", __name__)
         self._add_page_routes(chat)
-        self._add_socket_events(sio, chat, on_new_message)
+        self._add_socket_events(sio, chat, on_new_message, self.rate_limiter)
         return chat
 
     @staticmethod
@@ -174,13 +179,19 @@ class WebChatInput(InputChannel):
 
     @staticmethod
     def _add_socket_events(
-        sio: AsyncServer, chat: Blueprint, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        sio: AsyncServer,
+        chat: Blueprint,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        rate_limiter: SenderRateLimiter,
     ) -> None:
         async def sender_of(sid: str) -> str | None:
             try:
                 return (await sio.get_session(sid)).get("sender_id")
             except KeyError:  # the socket has gone
                 return None
+
+        def running_agent() -> Any:
+            return next((app.ctx.agent for app in chat.apps if getattr(app.ctx, "agent", None)), None)
 
         async def reply(sid: str, key: str) -> None:
             await sio.emit("bot_uttered", {"text": load_webchat_content().replies[key]}, to=sid)
@@ -209,6 +220,14 @@ class WebChatInput(InputChannel):
                 await reply(sid, "too_long")
                 return
             cleaned = clean_inbound_text(text)
+            settings = get_settings()
+            limit = rate_limiter.check(
+                sender_id, settings.chat_rate_limit_messages, settings.chat_rate_limit_window_seconds
+            )
+            if limit is not Verdict.allowed and not await nlu_says_crisis(running_agent(), cleaned):
+                if limit is Verdict.slow_down:
+                    await reply(sid, "slow_down")
+                return
             await sio.emit("user_echo", {"text": cleaned}, room=sender_id, skip_sid=sid)
             message = UserMessage(cleaned, WebChatOutput(sio), sender_id, input_channel=CHANNEL)
             try:
@@ -219,7 +238,7 @@ class WebChatInput(InputChannel):
         @sio.on("history_request")
         async def history_request(sid: str, *_: Any) -> None:
             sender_id = await sender_of(sid)
-            agent = next((app.ctx.agent for app in chat.apps if getattr(app.ctx, "agent", None)), None)
+            agent = running_agent()
             if sender_id is None or agent is None:
                 return
             try:

@@ -8,8 +8,10 @@ The order of the rules is the point:
 2. STOP (and STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT) records the opt-out, cancels everything
    still queued to the person, and sends nothing (Twilio sends its own confirmation);
 3. after STOP nothing is sent until START (or YES, UNSTOP), which is answered from content;
-4. HELP (or INFO) is answered from content/sms.yml;
-5. anything else gets the bot's replies, split for SMS, with buttons as numbered choices.
+4. a number over its rate limit (bot/services/rate_limits.py) gets one "please slow down"
+   from content/sms.yml and then nothing until the window passes; its texts are not taken in;
+5. HELP (or INFO) is answered from content/sms.yml;
+6. anything else gets the bot's replies, split for SMS, with buttons as numbered choices.
 
 Everything here happens in the caller's unit of work: the replies are queued in the same
 transaction that marks the text answered, so a text is answered once or not at all.
@@ -23,6 +25,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.services import outbox
+from bot.services.rate_limits import Verdict
 from bot.services.reach import contact_for_number
 from bot.services.sms_content import SmsContent, load_sms_content
 from bot.services.sms_inbound import mark_answered, remember_choices
@@ -45,7 +48,8 @@ class Outcome(str, enum.Enum):
     opt_in = "opt_in"
     help = "help"
     apology = "apology"                # the turn failed on our side
-    nothing = "nothing"                # opted out: nothing is sent
+    slow_down = "slow_down"            # over the rate limit: asked once to slow down
+    nothing = "nothing"                # opted out, or over the limit again: nothing is sent
 
 
 def keyword_for(text: str, opted_out: bool) -> Keyword | None:
@@ -57,24 +61,29 @@ def keyword_for(text: str, opted_out: bool) -> Keyword | None:
     return keyword
 
 
-def needs_crisis_check(keyword: Keyword | None, opted_out: bool) -> bool:
-    """Whether to read the text with NLU before deciding: every keyword, and every text after
-    STOP, because neither would otherwise reach the dialogue."""
-    return keyword is not None or opted_out
+def needs_crisis_check(keyword: Keyword | None, opted_out: bool, limit: Verdict = Verdict.allowed) -> bool:
+    """Whether to read the text with NLU before deciding: every keyword, every text after
+    STOP and every text over the rate limit, because none would otherwise reach the dialogue."""
+    return keyword is not None or opted_out or limit is not Verdict.allowed
 
 
-def needs_turn(keyword: Keyword | None, opted_out: bool, crisis: bool) -> bool:
-    """Whether the dialogue runs a whole turn. STOP does too, so a plan question in progress
-    stops as it would for the conversation's own "stop"; HELP and START do not (a "yes" that
-    opts back in must not confirm whatever was last asked)."""
-    return crisis or keyword is Keyword.opt_out or (keyword is None and not opted_out)
+def needs_turn(keyword: Keyword | None, opted_out: bool, crisis: bool, limit: Verdict = Verdict.allowed) -> bool:
+    """Whether the dialogue runs a whole turn. STOP does too (whatever the rate limit), so a
+    plan question in progress stops as it would for the conversation's own "stop"; HELP and
+    START do not (a "yes" that opts back in must not confirm whatever was last asked)."""
+    within_limit = limit is Verdict.allowed
+    return crisis or keyword is Keyword.opt_out or (keyword is None and not opted_out and within_limit)
 
 
-def decide(keyword: Keyword | None, opted_out: bool, crisis: bool, turn_failed: bool) -> Outcome:
+def decide(
+    keyword: Keyword | None, opted_out: bool, crisis: bool, turn_failed: bool, limit: Verdict = Verdict.allowed
+) -> Outcome:
     if crisis:
         return Outcome.apology if turn_failed else Outcome.crisis_replies
     if keyword is Keyword.opt_out:
         return Outcome.opt_out
+    if limit is not Verdict.allowed:
+        return Outcome.slow_down if limit is Verdict.slow_down and not opted_out else Outcome.nothing
     if opted_out:
         return Outcome.opt_in if keyword is Keyword.opt_in else Outcome.nothing
     if keyword is Keyword.help:
@@ -138,6 +147,8 @@ def finish_turn(
         bodies = [content.text("help")]
     elif outcome is Outcome.apology:
         bodies = [content.text("something_went_wrong")]
+    elif outcome is Outcome.slow_down:
+        bodies = [content.text("slow_down")]
     purpose = CRISIS_REPLY_PURPOSE if outcome is Outcome.crisis_replies else REPLY_PURPOSE
     for index, body in enumerate(bodies):
         outbox.enqueue(

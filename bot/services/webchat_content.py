@@ -22,7 +22,7 @@ REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "help_heading", "help_intro", "back_to_chat", "no_script",
         ),
         "status": ("connecting", "connected", "reconnecting", "ended", "too_long"),
-        "replies": ("not_text", "too_long"),
+        "replies": ("not_text", "too_long", "slow_down"),
     }
 )
 

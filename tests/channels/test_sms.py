@@ -256,6 +256,30 @@ async def test_a_stop_word_goes_through_nlu_before_it_opts_out(server, number, m
     assert queued(sid) and {message.purpose for message in queued(sid)} == {"crisis_reply"}
 
 
+# -- rate limit ----------------------------------------------------------------------------------
+
+
+async def test_a_number_over_its_rate_limit_is_asked_once_to_slow_down_but_a_crisis_gets_through(
+    server, number, monkeypatch
+):
+    with_settings(monkeypatch, chat_rate_limit_messages=3, chat_rate_limit_window_seconds=60)
+    for _ in range(3):
+        sid, _ = await server.text(number, "hello")
+        assert "Alongside" in replies(sid)
+    slow_sid, answer = await server.text(number, "I want to write down my triggers")
+    assert answer.status == 200 and replies(slow_sid) == load_sms_content().text("slow_down")
+    quiet_sid, answer = await server.text(number, "hello again")
+    assert answer.status == 200 and queued(quiet_sid) == []  # one warning, not a text per text
+    assert await user_texts(server.agent, number) == ["hello"] * 3  # the texts over the limit were not taken in
+    crisis_sid, _ = await server.text(number, "I want to kill myself")
+    assert "116 123" in replies(crisis_sid) and {m.purpose for m in queued(crisis_sid)} == {"crisis_reply"}
+    stop_sid, _ = await server.text(number, "STOP")  # an opt-out is always honoured
+    with unit_of_work() as session:
+        assert contact_for_number(session, number).opted_out_at is not None
+    other_sid, _ = await server.text(f"{number[:-1]}9" if number[-1] != "9" else f"{number[:-1]}8", "hello")
+    assert "Alongside" in replies(other_sid)  # every number has its own limit
+
+
 # -- what reaches the dialogue -------------------------------------------------------------------
 
 

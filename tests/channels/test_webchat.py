@@ -197,3 +197,19 @@ async def test_a_web_chat_and_a_phone_linked_by_code_share_one_plan(running_app)
     assert "fireworks night" not in text_from_phone(running_app, number, "show my triggers")
     assert "Done" in text_from_phone(running_app, number, f"link {code}")
     assert "fireworks night" in text_from_phone(running_app, number, "show my triggers")
+
+
+async def test_a_chat_over_its_rate_limit_is_asked_once_to_slow_down_but_a_crisis_gets_through(running_app):
+    limit = 20  # CHAT_RATE_LIMIT_MESSAGES's default; the running app uses the defaults
+    async with WebChatClient(running_app.base_url) as client:
+        for _ in range(limit):
+            assert await client.say("hi")
+        assert "sent a lot of messages very quickly" in await client.say("I want to write down my triggers")
+        assert await client.send({"message": "hello again"}) == []  # told once, then quiet
+        crisis = await client.say("I want to end my life")
+        assert "116 123" in crisis and "85258" in crisis
+        said = [entry["text"] for entry in await client.history() if entry["from"] == "user"]
+        assert "I want to write down my triggers" not in said and "hello again" not in said
+        assert "I want to end my life" in said
+    async with WebChatClient(running_app.base_url) as other:  # another conversation, its own limit
+        assert "I'm Alongside" in await other.say("hello")
