@@ -167,7 +167,8 @@ def test_consent_and_sharing_work_on_postgresql(postgres_url):
 def test_linking_by_code_joins_people_and_plans_on_postgresql(postgres_url):
     from datetime import datetime, timezone
 
-    from bot.services import identity_links, wrap
+    from bot.services import checkins, goals, identity_links, wrap
+    from bot.services.flow_positions import get_position, set_position
     from bot.services.people import identity_for_address
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
@@ -179,8 +180,12 @@ def test_linking_by_code_joins_people_and_plans_on_postgresql(postgres_url):
     with Session.begin() as session:
         web = identity_for_address(session, "webchat", "conversation-1")
         wrap.save_answer(session, wrap.plan_for(session, web.person_id), "triggers", "crowds", "webchat")
+        set_position(session, web.person_id, "goals", "ask_goal")
         sms = identity_for_address(session, "sms", "+447700900123")
         wrap.save_answer(session, wrap.plan_for(session, sms.person_id), "triggers", "payday", "sms")
+        goals.add_goal(session, sms.person_id, "walk to the park", "sms")
+        set_position(session, sms.person_id, "goals", "step:1")  # clashes: the web chat's is kept
+        checkins.set_rhythm(session, sms.person_id, checkins.parse_rhythm("every monday at 10am"))
         code = identity_links.make_code(session, web, now).code
     with Session.begin() as session:
         sms = identity_for_address(session, "sms", "+447700900123")
@@ -191,4 +196,7 @@ def test_linking_by_code_joins_people_and_plans_on_postgresql(postgres_url):
         assert sms.person_id == identity_for_address(session, "webchat", "conversation-1").person_id
         assert sorted(item.text for item in wrap.current_items(session, wrap.plan_for(session, sms.person_id))) == ["crowds", "payday"]
         assert identity_links.redeem(session, sms, f"link {code}", now).result is identity_links.LinkResult.already_linked
+        assert [goal.text for goal in goals.active_goals(session, sms.person_id)] == ["walk to the park"]
+        assert get_position(session, sms.person_id, "goals") == "ask_goal"
+        assert checkins.schedule_for(session, sms.person_id) is not None
     engine.dispose()

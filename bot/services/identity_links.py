@@ -15,8 +15,10 @@ reach one person and one plan.
   gone through NLU like any other: never by skipping NLU.
 - Joining: every identity of the person who sent the code moves to the person who asked for it,
   with their plan (bot/services/plan_merge.py: moved if only one side had one, else combined),
-  their role if the other did not have one, and their caseload entries. The person left behind
-  is kept, with a PersonMerge row saying where they went, so nothing is silently lost.
+  their role if the other did not have one, and every other record of theirs: caseload
+  entries, goals, check-ins, recovery meanings, consent choices, carers' links
+  (bot/services/person_records.py). The person left behind is kept, with a PersonMerge row
+  saying where they went, so nothing is silently lost.
 """
 from __future__ import annotations
 
@@ -29,11 +31,12 @@ from enum import Enum
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.services.person_records import move_person_records
 from bot.services.plan_merge import PlanOutcome, merge_plans
 from bot.services.pseudonyms import keyed_hash
 from bot.settings import get_settings
 from bot.store.identity_link_models import LinkAttempt, LinkCode, PersonMerge
-from bot.store.models import CaseloadEntry, ChannelIdentity, Person, Role
+from bot.store.models import ChannelIdentity, Person, Role
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -180,13 +183,10 @@ def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime
 
 
 def join_people(session: Session, person: Person, into: Person, now: datetime) -> PlanOutcome:
-    """Make `person` part of `into`: identities, plan, role, caseload entries and live codes."""
+    """Make `person` part of `into`: the plan put together, then everything else that is
+    theirs (identities, caseload entries, goals, check-ins, consent, live codes...) moved."""
     plan = merge_plans(session, person.id, into.id, now)
-    session.execute(update(ChannelIdentity).where(ChannelIdentity.person_id == person.id).values(person_id=into.id))
-    session.execute(update(LinkCode).where(LinkCode.person_id == person.id).values(person_id=into.id))
-    session.execute(
-        update(CaseloadEntry).where(CaseloadEntry.service_user_id == person.id).values(service_user_id=into.id)
-    )
+    move_person_records(session, person.id, into.id)
     if into.role is Role.unknown and person.role in (Role.service_user, Role.carer):
         into.role = person.role
     into.last_seen_at = now
