@@ -27,23 +27,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services import audit
 from bot.services.consent_content import CATEGORY_IDS, load_consent_content
+# Who the coordinator is lives in bot/services/coordinators.py; named here too because every
+# sharing question starts with it.
+from bot.services.coordinators import Coordinator, coordinator_for  # noqa: F401
 from bot.settings import get_settings
 from bot.store.consent_models import ConsentDecision, ConsentRecord, RecipientKind
-from bot.store.models import CaseloadEntry, utc_now
+from bot.store.models import utc_now
 from bot.store.staff_models import StaffAccount
-
-
-@dataclass(frozen=True)
-class Coordinator:
-    """A person's care coordinator, as the person knows them."""
-
-    person_id: str
-    display_name: str  # "Sam"
 
 
 @dataclass(frozen=True)
@@ -55,26 +50,6 @@ class Recipient:
     name: str | None  # the coordinator's display name; None for a carer (not named yet)
     active: frozenset[str]  # categories they can see now
     to_review: frozenset[str]  # granted once, but the review date has passed: hidden until renewed
-
-
-# -- who the coordinator is -------------------------------------------------------------------
-
-
-def coordinator_for(session: Session, person_id: str, now: datetime | None = None) -> Coordinator | None:
-    """The coordinator whose caseload the person is on now (the latest to start), or None."""
-    now = _aware(now or utc_now())
-    row = session.execute(
-        select(CaseloadEntry.coordinator_id, StaffAccount.display_name)
-        .join(StaffAccount, StaffAccount.person_id == CaseloadEntry.coordinator_id)
-        .where(
-            CaseloadEntry.service_user_id == person_id,
-            CaseloadEntry.started_at <= now,
-            or_(CaseloadEntry.ended_at.is_(None), CaseloadEntry.ended_at > now),
-        )
-        .order_by(CaseloadEntry.started_at.desc())
-        .limit(1)
-    ).first()
-    return Coordinator(row[0], row[1]) if row else None
 
 
 # -- recording a choice -----------------------------------------------------------------------
