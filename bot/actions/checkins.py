@@ -9,7 +9,19 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, SENTINELS, ask_yes_no, channel, intent, is_crisis, message_text, say
+from bot.actions.guided import (
+    DONE,
+    PAUSED,
+    PENDING_QUESTION,
+    SENTINELS,
+    ask_yes_no,
+    channel,
+    intent,
+    message_text,
+    not_an_answer,
+    say,
+    unread_answer,
+)
 from bot.actions.tracker_person import person_for_tracker
 from bot.services import checkins, reach, stuck
 from bot.services.controls import Control, control_in
@@ -78,7 +90,7 @@ class ValidateCheckinForm(FormValidationAction):
     def validate_checkin_rating(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if value is None or value in SENTINELS or tracker.get_slot(CHECKIN_ID):
             return {RATING: value}  # nothing said yet, or already saved by action_checkin_start
-        if is_crisis(tracker):
+        if not_an_answer(tracker):
             return {RATING: None}
         text = str(value).strip()
         if _leaving(text):
@@ -101,7 +113,7 @@ class ValidateCheckinForm(FormValidationAction):
     def validate_checkin_note(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if value is None or value == NO_NOTE or not tracker.get_slot(CHECKIN_ID):
             return {NOTE: value if value is not None else None}
-        if is_crisis(tracker):
+        if not_an_answer(tracker):
             return {NOTE: None}
         text = str(value).strip()
         if checkins.is_no_note(text) or control_in(text) is not None:
@@ -181,10 +193,8 @@ class ValidateCheckinRhythmForm(FormValidationAction):
         return "validate_checkin_rhythm_form"
 
     def validate_checkin_rhythm(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if value is None or value in SENTINELS:
-            return {RHYTHM: value}
-        if is_crisis(tracker):
-            return {RHYTHM: None}
+        if (unread := unread_answer(value, tracker, RHYTHM)) is not None:
+            return unread
         text = str(value).strip()
         rhythm = checkins.parse_rhythm(text)
         if rhythm is None and control_in(text) is not None:

@@ -16,6 +16,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.guided import not_an_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.services import consent, sharing, wrap
 from bot.services.consent_answers import Reply, categories_named, read_answer, requested_categories, withdrawal_categories
@@ -172,8 +173,8 @@ class ValidateConsentForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None or value == DONE:
             return {ANSWER: value}
-        if _intent(tracker) == "crisis":
-            return {ANSWER: None}  # CrisisPolicy replies; nothing is decided
+        if not_an_answer(tracker):
+            return {ANSWER: None}  # CrisisPolicy, or the code's own rule, replies; nothing is decided
         offered = list(tracker.get_slot(CATEGORIES) or [])
         with unit_of_work() as session:
             coordinator = consent.coordinator_for(session, person_for_tracker(session, tracker).id)

@@ -9,7 +9,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import DONE, PAUSED, SENTINELS, channel, intent, is_crisis, say
+from bot.actions.guided import DONE, PAUSED, channel, intent, say, unread_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.services import checkins, goals
 from bot.services.controls import Control, control_in
@@ -71,10 +71,8 @@ class ValidateGoalForm(FormValidationAction):
         return "validate_goal_form"
 
     def validate_goal_answer(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if value is None or value in SENTINELS:
-            return {ANSWER: value}
-        if is_crisis(tracker):
-            return {ANSWER: None}  # never saved; CrisisPolicy replies
+        if (unread := unread_answer(value, tracker, ANSWER)) is not None:
+            return unread
         text = str(value).strip()
         control = control_in(text)
         with unit_of_work() as session:

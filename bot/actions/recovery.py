@@ -8,7 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import KEPT, PAUSED, SAVED, SENTINELS, channel, is_crisis, message_text, say
+from bot.actions.guided import KEPT, PAUSED, SAVED, channel, message_text, say, unread_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.services import checkins, recovery
 from bot.services.controls import Control, control_in
@@ -68,10 +68,8 @@ class ValidateRecoveryForm(FormValidationAction):
         return "validate_recovery_form"
 
     def validate_recovery_answer(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if value is None or value in SENTINELS:
-            return {ANSWER: value}
-        if is_crisis(tracker):
-            return {ANSWER: None}  # never saved; CrisisPolicy replies
+        if (unread := unread_answer(value, tracker, ANSWER)) is not None:
+            return unread
         text = str(value).strip()
         if control_in(text) in (Control.stop, Control.later, Control.skip, Control.back):
             say(dispatcher, words(), "recovery_later")

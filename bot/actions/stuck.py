@@ -9,7 +9,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, SENTINELS, ask_yes_no, channel, is_crisis, say
+from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, channel, say, unread_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.services import review_flags, stuck
 from bot.services.controls import Control, control_in
@@ -79,10 +79,8 @@ class ValidateStuckForm(FormValidationAction):
         return "validate_stuck_form"
 
     def validate_stuck_answer(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if value is None or value in SENTINELS:
-            return {ANSWER: value}
-        if is_crisis(tracker):
-            return {ANSWER: None}  # never saved; CrisisPolicy replies
+        if (unread := unread_answer(value, tracker, ANSWER)) is not None:
+            return unread
         text = str(value).strip()
         control = control_in(text)
         with unit_of_work() as session:
