@@ -328,6 +328,8 @@ def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime
         return Redeemed(LinkResult.wrong)
     if link.person_id == carer_id:
         return Redeemed(LinkResult.own)
+    if link.carer_person_id == carer_id:  # the same carer sending their code again
+        return Redeemed(LinkResult.already, link.id)
     if link.code_used_at is not None:
         _record_try(session, identity, now, succeeded=False)
         return Redeemed(LinkResult.used)
