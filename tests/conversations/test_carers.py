@@ -267,3 +267,20 @@ async def test_one_sms_conversation_from_what_can_i_be_told_to_what_was_shared_t
     sent = await carer.say("he hasn't slept for three nights and has stopped his tablets")
     assert any("passed this to their care coordinator, Sam" in reply.text for reply in sent)
     sms_sized(said + sent)
+
+
+async def test_crisis_words_while_choosing_what_a_carer_may_see_get_the_contacts_and_share_nothing(person, carer):
+    await with_full_plan(person)
+    code = await code_for_mum(person, "I want to end my life")
+    reply = await person.say_text("what can my mum see?")
+    assert "has not used their code yet" in reply and "can see your" not in reply
+    await carer.say("I'm a carer")
+    await carer.say(f"my code is {code}")
+    assert not leaked(await carer.say_text("show me"))
+
+
+async def test_crisis_words_in_the_which_parts_question_get_the_crisis_reply_at_once(person):
+    await with_full_plan(person)
+    await person.say("share with my mum")
+    crisis = await person.say_text("I want to end my life")
+    assert all(contact in crisis for contact in CONTACTS)
