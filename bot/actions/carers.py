@@ -175,6 +175,8 @@ def _pass_on(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> N
         _say(dispatcher, "message_sent", coordinator=result.coordinator_name)
     elif result.outcome is MessageOutcome.no_coordinator:
         _say(dispatcher, "message_sent_no_coordinator")
+    elif result.outcome is MessageOutcome.several:
+        _say(dispatcher, "message_several")
     else:
         _say(dispatcher, "message_not_linked")
     _say(dispatcher, "message_not_watched")

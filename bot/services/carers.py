@@ -127,8 +127,8 @@ REQUIRED_TEXTS = (
     "access_nothing", "access_set", "access_set_waiting", "access_unclear", "access_gave_up", "access_paused",
     "list_none", "list_sees", "list_sees_nothing", "list_waiting", "list_how", "which_one", "removed", "link_done",
     "link_no_code", "link_wrong", "link_expired", "link_used", "link_too_many", "link_own", "link_already",
-    "message_ask", "message_sent", "message_sent_no_coordinator", "message_not_linked", "message_not_watched",
-    "message_cancelled",
+    "message_ask", "message_sent", "message_sent_no_coordinator", "message_not_linked", "message_several",
+    "message_not_watched", "message_cancelled",
 )
 
 
@@ -579,6 +579,7 @@ class MessageOutcome(str, Enum):
     sent = "sent"  # stored for the person's coordinator, who is notified
     no_coordinator = "no_coordinator"  # stored, but the person has no coordinator here
     not_linked = "not_linked"  # nothing stored: the carer is told how to reach the team
+    several = "several"  # linked with more than one person: whose team is not known, nothing stored
 
 
 @dataclass(frozen=True)
@@ -609,6 +610,9 @@ def leave_message(
     links = people_linked_to(session, carer_id)
     if not links:
         return MessageResult(MessageOutcome.not_linked)
+    if len({link.person_id for link in links}) > 1:
+        # A worry about one person must not reach another person's coordinator.
+        return MessageResult(MessageOutcome.several)
     names, ids = [], []
     for link in links:
         coordinator = consent.coordinator_for(session, link.person_id, now)
@@ -649,13 +653,12 @@ class ShownMessage:
 
 
 def messages_for_coordinator(session: Session, coordinator_id: str, person_id: str, now: datetime | None = None) -> list[ShownMessage]:
-    """Carers' messages about a person, for the coordinator whose caseload they are on (the
-    caller checks the caseload), newest first. Marks them read; audited."""
+    """Carers' messages about a person, for a coordinator whose caseload they are on now (the
+    caller checks the caseload): all of them, also those left before this coordinator took
+    over, newest first. Marks them read; audited."""
     now = now or utc_now()
     messages = list(session.execute(
-        select(CarerMessage)
-        .where(CarerMessage.about_person_id == person_id, CarerMessage.coordinator_id == coordinator_id)
-        .order_by(CarerMessage.created_at.desc())
+        select(CarerMessage).where(CarerMessage.about_person_id == person_id).order_by(CarerMessage.created_at.desc())
     ).scalars())
     shown = [ShownMessage(m.id, m.text, _aware(m.created_at), m.read_at is None) for m in messages]
     for message in messages:

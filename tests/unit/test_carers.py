@@ -262,3 +262,26 @@ def test_the_content_is_checked_and_every_support_topic_names_a_source():
     assert content.topics and all(topic.source for topic in content.topics)
     assert carers.support_topic_in("can I get a carer's assessment").id == "assessment"
     assert "{" not in content.texts["access_ask"]
+
+
+def test_a_carer_linked_with_two_people_is_asked_to_contact_the_team_and_nothing_is_passed_on(person):
+    other = make_person()
+    who = carer_address()
+    enter(who, make_code(person).code)
+    enter(who, make_code(other, "dad").code)
+    with unit_of_work() as session:
+        result = carers.leave_message(session, carer_id(who), "he is unwell", channel="sms", now=NOW)
+        assert result.outcome is MessageOutcome.several and result.message_ids == ()
+        assert session.execute(select(CarerMessage).where(CarerMessage.carer_person_id == carer_id(who))).first() is None
+
+
+def test_a_new_coordinator_sees_carers_messages_left_before_they_took_over(person):
+    first, first_id = make_coordinator(name="Sam")
+    enrol(first, person)
+    who = carer_address()
+    enter(who, make_code(person).code)
+    with unit_of_work() as session:
+        carers.leave_message(session, carer_id(who), "not sleeping", channel="sms", now=datetime.now(timezone.utc))
+    _, second_id = make_coordinator(name="Alex")
+    with unit_of_work() as session:  # the caller has checked the caseload
+        assert [m.text for m in carers.messages_for_coordinator(session, second_id, person)] == ["not sleeping"]
