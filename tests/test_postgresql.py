@@ -200,3 +200,38 @@ def test_linking_by_code_joins_people_and_plans_on_postgresql(postgres_url):
         assert get_position(session, sms.person_id, "goals") == "ask_goal"
         assert checkins.schedule_for(session, sms.person_id) is not None
     engine.dispose()
+
+
+def test_carers_link_by_code_see_only_what_is_shared_and_leave_messages_on_postgresql(postgres_url):
+    from datetime import datetime, timezone
+
+    from bot.services import carers, wrap
+    from bot.services.people import identity_for_address
+    from bot.store.db import make_engine
+    from bot.store.migrate import upgrade_to_head
+    from bot.store.models import Person, Role
+
+    upgrade_to_head(postgres_url)
+    engine = make_engine(postgres_url)
+    Session = sessionmaker(bind=engine, future=True)
+    now = datetime.now(timezone.utc)
+    with Session.begin() as session:
+        person = Person(role=Role.service_user)
+        session.add(person)
+        session.flush()
+        person_id = person.id
+        plan = wrap.plan_for(session, person_id)
+        wrap.save_answer(session, plan, "triggers", "crowds", "sms")
+        wrap.save_answer(session, plan, "supporters", "my sister", "sms")
+        made = carers.make_code(session, person_id, "mum", now)
+        carers.set_access(session, person_id, made.link_id, ["crisis_plan"], channel="sms", now=now)
+    with Session.begin() as session:
+        carer = identity_for_address(session, "sms", "+447700900999")
+        assert carers.redeem(session, carer, made.code, now).result is carers.LinkResult.linked
+        assert carers.redeem(session, carer, made.code, now).result is carers.LinkResult.already
+    with Session.begin() as session:
+        carer_id = identity_for_address(session, "sms", "+447700900999").person_id
+        shown = carers.shared_with_carer(session, carer_id, now)
+        assert [item.text for item in shown[0].items] == ["my sister"]
+        assert carers.leave_message(session, carer_id, "worried", channel="sms", now=now).outcome is carers.MessageOutcome.no_coordinator
+    engine.dispose()

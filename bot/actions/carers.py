@@ -1,19 +1,390 @@
-"""Carers: "what can I be told?" answered honestly."""
+"""Carers, in conversation (the rules are in bot/services/carers.py; words in content/carers.yml).
+
+A carer: "what can I be told?" (the general answer, plus exactly what a linked person shares
+with them), "show me" (what is shared, in pages, consent read and audited on every page),
+sending a code, leaving a message for the care team, support for carers.
+A person: "share with my mum" (a code, then which parts, in `carer_access_form`), "who have I
+linked?", "change what my mum can see", "stop sharing with my mum".
+"""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.services.carers import what_a_carer_can_be_told
+from bot.actions.guided import DONE, PAUSED, SENTINELS, channel, is_crisis, message_text
+from bot.actions.tracker_person import identity_for_tracker, person_for_tracker
+from bot.services import carers
+from bot.services.carers import AccessReply, LinkResult, MessageOutcome
+from bot.services.controls import Control, control_in
+from bot.services.wrap_export import plan_pages
+from bot.store.db import unit_of_work
+
+LINK_SLOT, ACCESS_ANSWER, ACCESS_UNCLEAR = "carer_link_id", "carer_access_answer", "carer_access_unclear"
+MESSAGE_OPEN, MESSAGE_TEXT = "carer_message_open", "carer_message_text"
+PAGE_SLOT, LAST_LIST, CARER_LIST = "carer_page", "last_list", "carer_shared"
+UNCLEAR_BEFORE_LEAVING = 2
+PEER_SUPPORT_PAYLOAD = "/find_peer_support"
+SMS_PAGE_CHARS, WEB_PAGE_CHARS = 320, 1200
+LINK_RESPONSES = {
+    LinkResult.linked: "link_done", LinkResult.already: "link_already", LinkResult.own: "link_own",
+    LinkResult.no_code: "link_no_code", LinkResult.wrong: "link_wrong", LinkResult.expired: "link_expired",
+    LinkResult.used: "link_used", LinkResult.too_many_tries: "link_too_many",
+}
+
+
+def _say(dispatcher: CollectingDispatcher, text_id: str, buttons: list | None = None, **values: Any) -> None:
+    dispatcher.utter_message(text=carers.carers_content().text(text_id, **values), buttons=buttons or [])
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _who(index: int, count: int) -> str:
+    content = carers.carers_content()
+    return content.text("person_one") if count == 1 else content.text("person_many", number=index + 1)
+
+
+def _show_button() -> list:
+    return [{"title": "Show me", "payload": "show me what is shared with me"}]
+
+
+# -- a carer ---------------------------------------------------------------------------------
 
 
 class ActionWhatCanIBeTold(Action):
+    """The honest general answer; then, for a linked carer, exactly what is shared with them."""
+
     def name(self) -> str:
         return "action_what_can_i_be_told"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        for message in what_a_carer_can_be_told():
+        for message in carers.what_a_carer_can_be_told():
             dispatcher.utter_message(text=message)
+        with unit_of_work() as session:
+            shared = carers.what_is_shared(session, person_for_tracker(session, tracker).id, _now())
+        if not shared:
+            _say(dispatcher, "told_not_linked")
+            return []
+        any_shared = False
+        for index, each in enumerate(shared):
+            who = _who(index, len(shared))
+            if each.categories:
+                any_shared = True
+                _say(dispatcher, "told_shares", who=who, categories=carers.category_names(each.categories))
+            else:
+                _say(dispatcher, "told_shares_nothing", who=who)
+        _say(dispatcher, "told_leave_message", buttons=_show_button() if any_shared else None)
+        return []
+
+
+def _carer_pages(tracker: Tracker) -> list[tuple[str | None, str]]:
+    """(heading or None, page) for everything shared with this carer now. Consent is read and
+    the view audited here, on every call."""
+    size = SMS_PAGE_CHARS if tracker.get_latest_input_channel() == "sms" else WEB_PAGE_CHARS
+    content = carers.carers_content()
+    pages: list[tuple[str | None, str]] = []
+    with unit_of_work() as session:
+        shared = carers.shared_with_carer(session, person_for_tracker(session, tracker).id, _now())
+        for index, each in enumerate(shared):
+            who = _who(index, len(shared))
+            texts = plan_pages(each.items, max_chars=size) if each.items else []
+            if not texts:
+                pages.append((None, content.text("show_nothing", who=who)))
+                continue
+            for number, text in enumerate(texts):
+                pages.append((content.text("show_heading", who=who) if number == 0 else None, text))
+    return pages
+
+
+def _send_carer_page(dispatcher: CollectingDispatcher, pages: list[tuple[str | None, str]], index: int) -> list:
+    heading, text = pages[index]
+    if heading:
+        dispatcher.utter_message(text=heading)
+    dispatcher.utter_message(text=text)
+    if index + 1 < len(pages):
+        _say(dispatcher, "show_more", page=index + 1, pages=len(pages))
+        return [SlotSet(PAGE_SLOT, float(index + 1)), SlotSet(LAST_LIST, CARER_LIST)]
+    return [SlotSet(PAGE_SLOT, None)]
+
+
+class ActionCarerShowShared(Action):
+    def name(self) -> str:
+        return "action_carer_show_shared"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        pages = _carer_pages(tracker)
+        if not pages:
+            _say(dispatcher, "show_not_linked")
+            return [SlotSet(PAGE_SLOT, None)]
+        return _send_carer_page(dispatcher, pages, 0)
+
+
+def send_next_carer_page(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """"More" after a page of what is shared with a carer: consent is read again."""
+    index = int(tracker.get_slot(PAGE_SLOT) or 0)
+    pages = _carer_pages(tracker)
+    if not index or index >= len(pages):
+        _say(dispatcher, "show_no_more")
+        return [SlotSet(PAGE_SLOT, None)]
+    return _send_carer_page(dispatcher, pages, index)
+
+
+class ActionCarerEnterCode(Action):
+    def name(self) -> str:
+        return "action_carer_enter_code"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        with unit_of_work() as session:
+            outcome = carers.redeem(session, identity_for_tracker(session, tracker), message_text(tracker), _now())
+        _say(dispatcher, LINK_RESPONSES[outcome.result])
+        if outcome.result is LinkResult.linked:
+            return [SlotSet("role", "carer")]
+        return []
+
+
+class ActionCarerMessageStart(Action):
+    """"He has stopped his tablets": passed on at once. "I want to leave a message": asked for."""
+
+    def name(self) -> str:
+        return "action_carer_message_start"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        text = message_text(tracker)
+        with unit_of_work() as session:
+            carer_id = person_for_tracker(session, tracker).id
+            linked = bool(carers.people_linked_to(session, carer_id))
+        if not linked:
+            _say(dispatcher, "message_not_linked")
+            _say(dispatcher, "message_not_watched")
+            return [SlotSet(MESSAGE_OPEN, False)]
+        if carers.is_only_a_request(text):
+            return [SlotSet(MESSAGE_OPEN, True), SlotSet(MESSAGE_TEXT, None)]
+        _pass_on(dispatcher, tracker, text)
+        return [SlotSet(MESSAGE_OPEN, False)]
+
+
+def _pass_on(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+    with unit_of_work() as session:
+        result = carers.leave_message(session, person_for_tracker(session, tracker).id, text, channel=channel(tracker), now=_now())
+    if result.outcome is MessageOutcome.sent:
+        _say(dispatcher, "message_sent", coordinator=result.coordinator_name)
+    elif result.outcome is MessageOutcome.no_coordinator:
+        _say(dispatcher, "message_sent_no_coordinator")
+    elif result.outcome is MessageOutcome.several:
+        _say(dispatcher, "message_several")
+    else:
+        _say(dispatcher, "message_not_linked")
+    _say(dispatcher, "message_not_watched")
+
+
+class ActionAskCarerMessageText(Action):
+    def name(self) -> str:
+        return "action_ask_carer_message_text"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        _say(dispatcher, "message_ask")
+        return []
+
+
+class ValidateCarerMessageForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_carer_message_form"
+
+    def validate_carer_message_text(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if value is None or value in SENTINELS:
+            return {MESSAGE_TEXT: value}
+        if is_crisis(tracker):
+            return {MESSAGE_TEXT: None}  # never passed on as a message; CrisisPolicy replies
+        text = str(value).strip()
+        if control_in(text) is not None:
+            _say(dispatcher, "message_cancelled")
+            return {MESSAGE_TEXT: PAUSED}
+        if not text:
+            return {MESSAGE_TEXT: None}
+        _pass_on(dispatcher, tracker, text)
+        return {MESSAGE_TEXT: DONE}
+
+
+class ActionCarerMessageFormEnded(Action):
+    def name(self) -> str:
+        return "action_carer_message_form_ended"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        return [SlotSet(MESSAGE_TEXT, None), SlotSet(MESSAGE_OPEN, None)]
+
+
+class ActionCarerSupport(Action):
+    """Support for carers: one topic, or the list of topics as choices."""
+
+    def name(self) -> str:
+        return "action_carer_support"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        content = carers.carers_content()
+        topic = carers.support_topic_in(message_text(tracker))
+        if topic is None:
+            buttons = [
+                {"title": t.title, "payload": PEER_SUPPORT_PAYLOAD if t.id == "peer_support" else t.title}
+                for t in content.topics
+            ]
+            dispatcher.utter_message(text=content.support_intro, buttons=buttons)
+            dispatcher.utter_message(text=content.support_hint)
+            return []
+        dispatcher.utter_message(text=topic.text)
+        if topic.id == "crisis":
+            dispatcher.utter_message(response="utter_crisis_contacts")
+        return []
+
+
+# -- the person who shares -------------------------------------------------------------------
+
+
+def _relation_of(tracker: Tracker) -> str | None:
+    return carers.relation_in(message_text(tracker))
+
+
+class ActionCarerShareStart(Action):
+    """"Share with my mum": a one-time code for them, then which parts they may see."""
+
+    def name(self) -> str:
+        return "action_carer_share_start"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        relation = _relation_of(tracker)
+        with unit_of_work() as session:
+            made = carers.make_code(session, person_for_tracker(session, tracker).id, relation, _now())
+        _say(dispatcher, "code_made", code=made.code, hours=made.hours, **carers.name_phrases(relation))
+        return [SlotSet(LINK_SLOT, made.link_id), SlotSet(ACCESS_ANSWER, None), SlotSet(ACCESS_UNCLEAR, 0.0)]
+
+
+class ActionCarerAccessChange(Action):
+    """"Change what my mum can see": which carer, then the same question."""
+
+    def name(self) -> str:
+        return "action_carer_access_change"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        with unit_of_work() as session:
+            views = carers.links_of(session, person_for_tracker(session, tracker).id, _now())
+        if not views:
+            _say(dispatcher, "list_none")
+            return [SlotSet(LINK_SLOT, None)]
+        chosen = carers.choose_link(views, message_text(tracker))
+        if chosen is None:
+            _which_one(dispatcher, views)
+            return [SlotSet(LINK_SLOT, None)]
+        return [SlotSet(LINK_SLOT, chosen.link_id), SlotSet(ACCESS_ANSWER, None), SlotSet(ACCESS_UNCLEAR, 0.0)]
+
+
+def _which_one(dispatcher: CollectingDispatcher, views) -> None:
+    names = [view.relation or "someone" for view in views]
+    example = next((view.relation for view in views if view.relation), None)
+    _say(dispatcher, "which_one", names=carers.join_for_reading(names), **{"my_name": carers.name_phrases(example)["my_name"]})
+
+
+class ActionAskCarerAccessAnswer(Action):
+    def name(self) -> str:
+        return "action_ask_carer_access_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        _say(dispatcher, "access_ask")
+        return []
+
+
+class ValidateCarerAccessForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_carer_access_form"
+
+    def validate_carer_access_answer(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if value is None or value in SENTINELS:
+            return {ACCESS_ANSWER: value}
+        if is_crisis(tracker):
+            return {ACCESS_ANSWER: None}  # never read as an answer; CrisisPolicy replies
+        answer = carers.read_access_answer(str(value))
+        link_id = tracker.get_slot(LINK_SLOT)
+        with unit_of_work() as session:
+            person_id = person_for_tracker(session, tracker).id
+            link = carers.link_for(session, person_id, link_id)
+            names = carers.name_phrases(link.name if link else None)
+            if link is None:
+                _say(dispatcher, "access_paused", **names)
+                return {ACCESS_ANSWER: PAUSED}
+            linked = link.carer_person_id is not None
+            if answer.reply is AccessReply.stop:
+                _say(dispatcher, "access_paused", **names)
+                return {ACCESS_ANSWER: PAUSED}
+            if answer.reply is AccessReply.unclear:
+                unclear = int(tracker.get_slot(ACCESS_UNCLEAR) or 0) + 1
+                if unclear > UNCLEAR_BEFORE_LEAVING:
+                    _say(dispatcher, "access_gave_up", **names)
+                    return {ACCESS_ANSWER: PAUSED}
+                _say(dispatcher, "access_unclear")
+                return {ACCESS_ANSWER: None, ACCESS_UNCLEAR: float(unclear)}
+            categories = answer.categories if answer.reply is AccessReply.parts else ()
+            chosen = carers.set_access(session, person_id, link.id, categories, channel=channel(tracker), now=_now())
+        if not chosen:
+            _say(dispatcher, "access_nothing", **names)
+        else:
+            _say(dispatcher, "access_set" if linked else "access_set_waiting",
+                 categories=carers.category_names(chosen), **names)
+        return {ACCESS_ANSWER: DONE}
+
+
+class ActionCarerAccessFormEnded(Action):
+    def name(self) -> str:
+        return "action_carer_access_form_ended"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        return [SlotSet(ACCESS_ANSWER, None), SlotSet(ACCESS_UNCLEAR, 0.0), SlotSet(LINK_SLOT, None)]
+
+
+class ActionCarerAccessList(Action):
+    """"Who have I linked?": each carer and what they can see now."""
+
+    def name(self) -> str:
+        return "action_carer_access_list"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        with unit_of_work() as session:
+            views = carers.links_of(session, person_for_tracker(session, tracker).id, _now())
+        if not views:
+            _say(dispatcher, "list_none")
+            return []
+        for view in views:
+            names = carers.name_phrases(view.relation)
+            names["name"] = names["name"][0].upper() + names["name"][1:]
+            if not view.linked:
+                _say(dispatcher, "list_waiting", **names)
+            if view.categories:
+                _say(dispatcher, "list_sees", categories=carers.category_names(view.categories), **names)
+            elif view.linked:
+                _say(dispatcher, "list_sees_nothing", **names)
+        _say(dispatcher, "list_how", **carers.name_phrases(next((v.relation for v in views if v.relation), None)))
+        return []
+
+
+class ActionCarerAccessRemove(Action):
+    """"Stop sharing with my mum": the link ends and everything is withdrawn, at once."""
+
+    def name(self) -> str:
+        return "action_carer_access_remove"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        with unit_of_work() as session:
+            person_id = person_for_tracker(session, tracker).id
+            views = carers.links_of(session, person_id, _now())
+            chosen = carers.choose_link(views, message_text(tracker)) if views else None
+            if chosen is not None:
+                carers.remove_link(session, person_id, chosen.link_id, channel=channel(tracker), now=_now())
+        if not views:
+            _say(dispatcher, "list_none")
+        elif chosen is None:
+            _which_one(dispatcher, views)
+        else:
+            _say(dispatcher, "removed", **carers.name_phrases(chosen.relation))
         return []

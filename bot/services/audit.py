@@ -46,6 +46,9 @@ ACTIONS = frozenset({
     # administration
     "coordinator_created", "password_set", "account_unlocked",
     "enrolment_code_issued", "enrolled_by_code", "enrolled_by_phone", "enrolment_code_refused",
+    # carers (bot/services/carers.py): linking, a carer reading what was shared, their messages
+    "carer_code_issued", "carer_linked", "carer_unlinked", "carer_viewed_shared",
+    "carer_message_left", "carer_messages_viewed",
 })
 
 

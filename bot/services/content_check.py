@@ -14,7 +14,7 @@ from bot.services import guided_content
 from bot.services.controls import _phrases
 from bot.services.crisis_content import load_crisis_content
 from bot.services.crisis_detection import CrisisDetector, default_patterns_path
-from bot.services.carers import what_a_carer_can_be_told
+from bot.services.carers import carers_content, what_a_carer_can_be_told
 from bot.services.consent_content import load_consent_content
 from bot.services.dashboard_content import load_dashboard_content
 from bot.services.information import load_information
@@ -43,6 +43,7 @@ def check_all_content(settings: Settings) -> None:
     conversation_content()
     load_information()
     what_a_carer_can_be_told()
+    carers_content()
     load_sms_content()
     load_consent_content()
     load_dashboard_content()

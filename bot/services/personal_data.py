@@ -21,7 +21,10 @@ from bot.store.all_models import all_metadata
 from bot.store.models import ChannelIdentity
 
 # Kept about the person, but never given out: they are secrets, not information about them.
-NEVER_EXPORTED = {("staff_accounts", "password_hash")}
+NEVER_EXPORTED = {("staff_accounts", "password_hash"), ("carer_links", "code_hash")}
+# Rows written by someone else about the person (a carer's message for the care team) go in
+# the export of their author only: the person they are about does not get the carer's words.
+EXPORTED_ONLY_TO = {"carer_messages": "carer_person_id"}
 PLAIN_JSON_PREFIXES = ("{", "[")
 # Rasa's table (Rasa creates and owns it), named here just for the columns we read.
 EVENTS = sql_table("events", column("id"), column("sender_id"), column("type_name"), column("timestamp"), column("data"))
@@ -117,6 +120,10 @@ def conversation(session: Session, senders: list[str]) -> list[dict[str, Any]]:
 def collect(session: Session, person_id: str) -> PersonalData:
     data = PersonalData(person_id=person_id)
     for name, rows in _rows_about(session, person_id).items():
+        if name in EXPORTED_ONLY_TO:
+            rows = [row for row in rows if row[EXPORTED_ONLY_TO[name]] == person_id]
+            if not rows:
+                continue
         data.tables[name] = [
             {column: _plain(value) for column, value in row.items() if (name, column) not in NEVER_EXPORTED}
             for row in rows

@@ -20,7 +20,7 @@ from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
 from sanic.request import Request
 
-from bot.services import acknowledgements, audit, dashboard, enrolment, staff, web_sessions
+from bot.services import acknowledgements, audit, carers, dashboard, enrolment, staff, web_sessions
 from bot.services.times import uk_readable
 from bot.settings import Settings, get_settings
 from bot.store.db import unit_of_work
@@ -184,7 +184,10 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
     async def caseload(request: Request, who, form, now):
         with unit_of_work() as session:
             rows = dashboard.caseload_overview(session, who.staff_id, who.previous_visit_at, now)
-        return page("caseload.html", signed_in=who, rows=rows, previous_visit_at=who.previous_visit_at)
+            carer_unread = carers.unread_counts(session, who.staff_id)
+        return page(
+            "caseload.html", signed_in=who, rows=rows, previous_visit_at=who.previous_visit_at, carer_unread=carer_unread,
+        )
 
     @app.get("/people/<person_id>")
     @signed_in
@@ -193,10 +196,16 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
             return problem_page(404, signed_in=who)
         with unit_of_work() as session:
             shown = dashboard.open_person_page(session, who.staff_id, person_id, now)
+            # Listening to carers needs no consent: their messages show on the caseload
+            # member's page (read, marked read and audited here).
+            from_carers = carers.messages_for_coordinator(session, who.staff_id, person_id, now) if shown else []
         if shown is None:
             return problem_page(404, signed_in=who)
         told = request.args.get("acknowledged")
-        return page("person.html", signed_in=who, person=shown, told=told if told in ("sms", "chat", "none") else None)
+        return page(
+            "person.html", signed_in=who, person=shown, carer_messages=from_carers,
+            told=told if told in ("sms", "chat", "none") else None,
+        )
 
     @app.get("/people/<person_id>/summary")
     @signed_in

@@ -110,3 +110,40 @@ async def test_delete_erases_every_trace_and_tells_the_coordinator_without_conte
         assert notice.recipient == "sam@example.nhs.uk" and marker not in notice.body and "allotment" not in notice.body
     # Writing again starts fresh.
     assert "for yourself, or for someone you support" in await conversation.say_text("hello")
+
+
+async def test_a_carers_data_is_in_their_export_and_erasure_and_their_words_are_not_in_the_persons(agent):
+    from bot.services import carers
+    from tests.support.coordinators import make_person
+
+    marker = f"curlew{uuid.uuid4().hex[:8]}"
+    person_id = make_person()
+    now = datetime.now(timezone.utc)
+    with unit_of_work() as session:
+        made = carers.make_code(session, person_id, "mum", now)
+    carer = Conversation(agent, sender_id=f"carer-{uuid.uuid4()}", channel="sms")
+    await carer.say("I'm a carer")
+    await carer.say(f"my code is {made.code}")
+    await carer.say(f"she has stopped her tablets {marker}")
+    carer_id = _person_id(carer)
+    with unit_of_work() as session:
+        theirs = as_json(collect(session, carer_id), now)
+        persons = as_json(collect(session, person_id), now)
+    carer_records = json.loads(theirs)["records"]
+    assert marker in theirs and {"carer_links", "carer_messages"} <= set(carer_records)
+    assert all("code_hash" not in row for row in carer_records["carer_links"])
+    # The person sees their own link ("mum"), but not the carer's words about them.
+    assert "carer_links" in json.loads(persons)["records"] and marker not in persons
+    assert "carer_messages" not in json.loads(persons)["records"]
+
+    await carer.say("delete my data")
+    await carer.say("yes")
+    with unit_of_work() as session:
+        due = erasure.due_erasure_ids(session, datetime.now(timezone.utc) + erasure.ERASURE_DELAY)
+    for request_id in due:
+        with unit_of_work() as session:
+            erasure.carry_out(session, request_id)
+    assert marker not in everything_stored()
+    with unit_of_work() as session:
+        # The person's own link remains, linked to no one: the carer is gone.
+        assert carers.what_is_shared(session, carer_id) == []

@@ -54,3 +54,29 @@ async def test_a_plan_answer_is_nowhere_in_the_database_files(conversation):
     await conversation.say(f"{marker} in the park")
     assert any(marker in text for text in saved_items(conversation)), "the answer was saved"
     assert marker.encode() not in database_bytes()
+
+
+async def test_a_carers_message_is_nowhere_in_the_database_files(agent):
+    """A carer's words for the care team are encrypted like a plan answer (and the name the
+    person gave them, and the code, are not kept in clear either)."""
+    from datetime import datetime, timezone
+
+    from bot.services import carers
+    from bot.store.db import unit_of_work
+    from tests.support.coordinators import make_person
+    from tests.support.in_process import Conversation
+    from tests.support.privacy import everything_stored
+
+    marker = f"nightjarcalling{uuid.uuid4().hex[:8]}"
+    person_id = make_person()
+    with unit_of_work() as session:
+        made = carers.make_code(session, person_id, "grandad", datetime.now(timezone.utc))
+    carer = Conversation(agent, sender_id=f"carer-{uuid.uuid4()}", channel="sms")
+    await carer.say("I'm a carer")
+    assert "now linked" in await carer.say_text(f"my code is {made.code}")
+    assert "Thank you" in await carer.say_text(f"he keeps {marker} and has stopped his tablets")
+    assert marker in everything_stored(), "the message was saved"
+    stored = database_bytes()
+    assert marker.encode() not in stored
+    assert made.code.encode() not in stored and made.code.replace("-", "").encode() not in stored
+    assert b"grandad" not in stored

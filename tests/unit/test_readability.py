@@ -12,7 +12,7 @@ import yaml
 from bot.services import readability
 from bot.services import guided_content
 from bot.services.crisis_content import load_crisis_content
-from bot.services.carers import what_a_carer_can_be_told
+from bot.services.carers import carers_content, what_a_carer_can_be_told
 from bot.services.consent_content import load_consent_content
 from bot.services.information import load_information
 from bot.services.peer_support import load_directory
@@ -100,6 +100,12 @@ def person_facing_texts() -> dict[str, str]:
         texts[f"crisis:contacts.{contact.id}"] = contact.line
     for index, message in enumerate(what_a_carer_can_be_told()):
         texts[f"carers:what_can_i_be_told.{index}"] = message
+    carer_words = carers_content()
+    for text_id, text in carer_words.texts.items():
+        if len(text.split()) >= 6:
+            texts[f"carers:texts.{text_id}"] = text
+    for topic in carer_words.topics:
+        texts[f"carers:support.{topic.id}"] = topic.text
     pieces, not_found = load_information()
     texts["information:not_found"] = not_found
     for piece in pieces:
