@@ -12,7 +12,7 @@ from bot.services.guided_content import GuidedContent
 CRISIS_INTENTS = ("crisis", "crisis_contacts")
 # Never an answer to a form's question: crisis words (CrisisPolicy replies) and codes for
 # linking or joining a caseload (their own rules answer, then the question is asked again).
-NOT_ANSWERS = CRISIS_INTENTS + ("link_start", "link_code", "enrolment_code")
+NOT_ANSWERS = CRISIS_INTENTS + ("link_start", "link_code", "enrolment_code", "carer_link_code")
 # Values a form's answer slot takes to end the form; never the person's words.
 DONE, PAUSED, SAVED, KEPT = "__done__", "__paused__", "__saved__", "__kept__"
 SENTINELS = (DONE, PAUSED, SAVED, KEPT)

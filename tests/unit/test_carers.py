@@ -285,3 +285,20 @@ def test_a_new_coordinator_sees_carers_messages_left_before_they_took_over(perso
     _, second_id = make_coordinator(name="Alex")
     with unit_of_work() as session:  # the caller has checked the caseload
         assert [m.text for m in carers.messages_for_coordinator(session, second_id, person)] == ["not sleeping"]
+
+
+def test_a_carer_who_links_their_web_chat_to_their_phone_keeps_what_is_shared_with_them(person):
+    from bot.services import identity_links
+
+    made = make_code(person)
+    set_access(person, made.link_id, ["crisis_plan"])
+    phone = carer_address()
+    enter(phone, made.code)
+    web = ("webchat", f"carer-web-{uuid4()}")
+    with unit_of_work() as session:
+        link_code = identity_links.make_code(session, identity_for_address(session, *web), NOW).code
+    with unit_of_work() as session:  # the phone joins the web chat's person
+        assert identity_links.redeem(session, identity_for_address(session, *phone), f"link {link_code}", NOW).result \
+            is identity_links.LinkResult.linked
+    assert carer_id(phone) == carer_id(web)
+    assert shared_texts(web) == ["call Ann marker-crisis"]
