@@ -50,7 +50,8 @@ def _who(index: int, count: int) -> str:
 
 
 def _show_button() -> list:
-    return [{"title": "Show me", "payload": "show me what is shared with me"}]
+    title = carers.carers_content().text("show_button")
+    return [{"title": title, "payload": "show me what is shared with me"}]
 
 
 # -- a carer ---------------------------------------------------------------------------------

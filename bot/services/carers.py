@@ -128,7 +128,7 @@ REQUIRED_TEXTS = (
     "list_none", "list_sees", "list_sees_nothing", "list_waiting", "list_how", "which_one", "removed", "link_done",
     "link_no_code", "link_wrong", "link_expired", "link_used", "link_too_many", "link_own", "link_already",
     "message_ask", "message_sent", "message_sent_no_coordinator", "message_not_linked", "message_several",
-    "message_not_watched", "message_cancelled",
+    "message_not_watched", "message_cancelled", "show_button",
 )
 
 
