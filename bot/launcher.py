@@ -32,7 +32,7 @@ class Process:
 def action_server(settings: Settings) -> Process:
     return Process(
         "action server",
-        [sys.executable, "-m", "bot.action_server"],
+        [sys.executable, "-m", "bot.action_server", "--port", str(settings.action_port)],
         f"http://localhost:{settings.action_port}/health",
     )
 
