@@ -86,6 +86,12 @@ class Settings:
     # How long a code that links SMS and web chat lasts, and wrong tries allowed per hour.
     link_code_minutes: int = 15
     link_code_tries_per_hour: int = 5
+    # Scale-out (docs/deployment.md): a Redis lock store orders each conversation's messages
+    # across rasa servers. Empty (the default): one rasa server, locks kept in its memory.
+    redis_url: str = ""
+    redis_key_prefix: str = "alongside"
+    # Sanic workers per rasa server (Rasa reads SANIC_WORKERS itself); more than 1 needs Redis.
+    sanic_workers: int = 1
 
     @property
     def twilio_configured(self) -> bool:
@@ -270,6 +276,30 @@ def _consent_review_months() -> int:
     return int(raw)
 
 
+def _redis_url() -> str:
+    raw = _text("REDIS_URL")
+    if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix:// (for example redis://127.0.0.1:6379/1).")
+    return raw
+
+
+def _redis_key_prefix() -> str:
+    raw = _text("REDIS_KEY_PREFIX", "alongside")
+    if not raw.replace("_", "").replace("-", "").isalnum():
+        raise SettingsError(f"REDIS_KEY_PREFIX must be letters, digits, - or _, not {raw!r}.")
+    return raw
+
+
+def _sanic_workers(redis_url: str) -> int:
+    workers = _whole_number("SANIC_WORKERS", 1, 1, 64)
+    if workers > 1 and not redis_url:
+        raise SettingsError(
+            "SANIC_WORKERS above 1 needs REDIS_URL: each worker is its own process, and only the Redis "
+            "lock store keeps one conversation's messages in order across them (docs/deployment.md)."
+        )
+    return workers
+
+
 def load_settings() -> Settings:
     """Read and check every setting. Raises SettingsError naming the first bad one."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
@@ -328,6 +358,9 @@ def load_settings() -> Settings:
         webchat_session_days=_whole_number("WEBCHAT_SESSION_DAYS", 30, 1, 365),
         link_code_minutes=_whole_number("LINK_CODE_MINUTES", 15, 1, 60),
         link_code_tries_per_hour=_whole_number("LINK_CODE_TRIES_PER_HOUR", 5, 1, 100),
+        redis_url=_redis_url(),
+        redis_key_prefix=_redis_key_prefix(),
+        sanic_workers=_sanic_workers(_redis_url()),
     )
 
 
