@@ -67,6 +67,8 @@ class Settings:
     consent_review_months: int = 6
     # The coordinators' dashboard (bot/web/) and its rules; see docs/dashboard.md.
     web_port: int = 8000
+    # The dashboard listens on this interface: localhost unless a container needs 0.0.0.0.
+    web_host: str = "127.0.0.1"
     sign_in_max_failures: int = 5
     sign_in_lockout_minutes: int = 15
     web_session_idle_minutes: int = 30
@@ -342,6 +344,7 @@ def load_settings() -> Settings:
         worker_poll_seconds=_seconds("WORKER_POLL_SECONDS", 1.0),
         consent_review_months=_consent_review_months(),
         web_port=_port("WEB_PORT", 8000),
+        web_host=_text("WEB_HOST", "127.0.0.1"),
         sign_in_max_failures=_count("SIGN_IN_MAX_FAILURES", 5, high=100),
         sign_in_lockout_minutes=_count("SIGN_IN_LOCKOUT_MINUTES", 15, high=24 * 60),
         web_session_idle_minutes=_count("WEB_SESSION_IDLE_MINUTES", 30, low=5, high=12 * 60),
