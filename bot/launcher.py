@@ -41,7 +41,7 @@ def rasa_server(settings: Settings, model: Path) -> Process:
     return Process(
         "rasa server",
         [
-            sys.executable, "-m", "rasa", "run", "--model", str(model),
+            sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
             "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
         ],
