@@ -33,3 +33,19 @@ def test_install_is_idempotent_and_replaces_the_check():
     install()
     install()
     assert RemoteAction._validate_action_result is _validate_action_result
+
+
+def test_event_classes_are_found_as_by_rasa_itself():
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+    install()
+    assert Event.resolve_by_type("slot") is SlotSet
+    assert Event.resolve_by_type("slot") is SlotSet  # remembered
+    assert Event.resolve_by_type("user") is UserUttered
+    assert Event.resolve_by_type("action", default=SlotSet) is ActionExecuted
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    assert Event.resolve_by_type("topic") is None
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+    event = Event.from_parameters({"event": "slot", "name": "x", "value": 1})
+    assert isinstance(event, SlotSet) and event.value == 1
