@@ -13,7 +13,7 @@ For each recipe, one after the other on this machine:
 4. one conversation at a time: the scripted mix of WRAP, information and consent turns below,
    `turn_p50_ms`, `turn_p95_ms`;
 5. 20 conversations at once, each going through the script: `throughput_c20` (turns a second)
-   and `p95_c20_ms`;
+   and `p95_c20_ms`, and the CPU time each server spent per turn meanwhile;
 6. `rss_mb`: the rasa server's peak resident memory, children included, sampled all along.
 
 Then one table, the ratios, each target met or missed and by how much; everything also goes to
@@ -198,6 +198,18 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children."""
+    total = 0
+    for member in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 class PeakMemory(threading.Thread):
     """Samples the resident memory of a process and all its children every 0.2 s."""
 
@@ -376,7 +388,9 @@ def measure(name: str, config: Path, split: tuple[Path, Path], quick: bool) -> d
         asyncio.run(_load(servers.url, f"{name}-warmup", 1, 1))
         single, _ = asyncio.run(_load(servers.url, name, 2 if quick else 6, 1))
         say(f"{name}: {CONCURRENCY} conversations at once...")
+        cpu_before = cpu_seconds(servers.rasa.pid), cpu_seconds(servers.action.pid)
         loaded, wall = asyncio.run(_load(servers.url, name, CONCURRENCY if quick else CONCURRENCY * 2, CONCURRENCY))
+        cpu_after = cpu_seconds(servers.rasa.pid), cpu_seconds(servers.action.pid)
     finally:
         rss_mb = servers.stop()
     result = {
@@ -391,6 +405,9 @@ def measure(name: str, config: Path, split: tuple[Path, Path], quick: bool) -> d
         "nlu_accuracy": scores["accuracy"],
         "turns_single": len(single.latencies_ms),
         "turns_c20": len(loaded.latencies_ms),
+        # CPU each server spent per turn while 20 conversations ran (what bounds throughput).
+        "rasa_cpu_ms_per_turn": round((cpu_after[0] - cpu_before[0]) * 1000 / len(loaded.latencies_ms), 1),
+        "action_cpu_ms_per_turn": round((cpu_after[1] - cpu_before[1]) * 1000 / len(loaded.latencies_ms), 1),
         "turn_errors": single.errors + loaded.errors,
         "empty_replies": single.empty + loaded.empty,
         "load_average_after": round(os.getloadavg()[0], 2),
@@ -405,6 +422,7 @@ COLUMNS = [
     ("train_s", "training (s)"), ("cold_start_s", "cold start (s)"), ("rss_mb", "peak RSS (MB)"),
     ("turn_p50_ms", "turn p50 (ms)"), ("turn_p95_ms", "turn p95 (ms)"), ("throughput_c20", "turns/s, 20 at once"),
     ("p95_c20_ms", "p95, 20 at once (ms)"), ("nlu_macro_f1", "NLU macro F1"),
+    ("rasa_cpu_ms_per_turn", "rasa CPU/turn (ms)"), ("action_cpu_ms_per_turn", "action CPU/turn (ms)"),
 ]
 
 
