@@ -26,7 +26,7 @@ help:
 	@echo "make shell     chat with Alongside in this terminal"
 	@echo "make train     train the model if anything that shapes it changed"
 	@echo "make validate  check the training data and domain (rasa data validate)"
-	@echo "make bench     measure speed, memory and NLU against Rasa's stock recipe (about 10 min; var/bench.json)"
+	@echo "make bench     measure speed, memory and NLU against Rasa's stock recipe (about 15 min; var/bench.json)"
 	@echo "make migrate   bring the database up to date"
 	@echo "make clean     remove the virtualenv, node_modules, models and local data (var/)"
 	@echo "make browser-deps  install Debian's Chromium for the browser tests (make test does it)"
