@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 FIRST_ATTEMPT_MARGIN = timedelta(minutes=1)
 # Due messages read from the database at a time; one run keeps going until none is left.
 DELIVERY_BATCH = 50
+MAX_PER_RUN = 900  # ids left out by "NOT IN": under the oldest SQLite limit of 999 parameters
 
 
 @dataclass(frozen=True)
@@ -106,18 +107,19 @@ def run_once(now: datetime | None = None, senders: Senders | None = None) -> Rep
     for job in stale:
         _settle_stale(job, now, senders, report)
     # Drain everything due, a batch at a time (a long queue must not leave the newest text
-    # waiting for later runs). A message this run already handled is never taken again: a
-    # retry's next attempt is in the future anyway, and this guards against a loop if not.
+    # waiting for later runs). A message this run already handled is never taken again in it
+    # (a retry's next attempt is in the future anyway); a run stops after MAX_PER_RUN and the
+    # next run carries on, so the timetable's jobs still get their turn.
     handled: set[str] = set()
-    while True:
+    while len(handled) < MAX_PER_RUN:
         with unit_of_work() as session:
-            due = [message_id for message_id in outbox.due_ids(session, now, limit=DELIVERY_BATCH)
-                   if message_id not in handled]
+            due = outbox.due_ids(session, now, limit=DELIVERY_BATCH, exclude=handled)
         if not due:
-            return report
+            break
         for message_id in due:
             handled.add(message_id)
             _deliver(message_id, now, senders, report)
+    return report
 
 
 # -- delivering --------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from typing import Iterator
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
 
 from bot.settings import get_settings
 
@@ -38,26 +37,14 @@ def configure_engine(engine: Engine) -> Engine:
     return engine
 
 
-def pool_arguments(database_url: str) -> dict:
-    """How an engine keeps its connections.
-
-    SQLAlchemy 1.4 opens a new SQLite connection for every unit of work (NullPool), so every
-    action and every tracker read paid for a new connection and our four PRAGMAs again
-    (measured by `make bench`, docs/performance.md). A small pool keeps them: each connection
-    keeps its PRAGMAs; a connection goes back to the pool rolled back; one thread uses it at a
-    time (so the sqlite3 same-thread check, which assumes otherwise, is off). PostgreSQL keeps
-    SQLAlchemy's QueuePool, checked before use (a server restart must not fail the next turn).
-    """
-    if database_url.startswith("sqlite"):
-        return {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10,
-                "connect_args": {"check_same_thread": False}}
-    return {"pool_pre_ping": True}
-
-
 def make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite:///"):
         Path(database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    return configure_engine(create_engine(database_url, future=True, **pool_arguments(database_url)))
+    # SQLite stays on SQLAlchemy 1.4's default NullPool (a connection per unit of work). Pooling
+    # them was measured faster (docs/performance.md) but a pooled SQLite connection that keeps a
+    # statement open also keeps its WAL read snapshot, so a long-lived process (the dashboard)
+    # can go on reading an old state; not worth the risk without a way to reset them.
+    return configure_engine(create_engine(database_url, future=True, pool_pre_ping=True))
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import declarative_base
 
 from bot.rasa_speedups import install as install_rasa_speedups
 from bot.settings import get_settings
-from bot.store.db import configure_engine, make_engine, pool_arguments
+from bot.store.db import configure_engine, make_engine
 from bot.store.encrypted import EncryptedText
 
 PLAIN_JSON_PREFIXES = ("{", "[")
@@ -68,8 +68,4 @@ class AlongsideTrackerStore(SQLTrackerStore):
         # A host containing "://" is taken by SQLTrackerStore as a complete URL.
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         self.engine.dispose()  # connections opened before our settings applied are dropped
-        if self.engine.dialect.name == "sqlite":
-            # Rasa's SQLite engine opens a connection per read and per save: pool them as ours.
-            self.engine = sa.create_engine(url, **pool_arguments(url))
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         configure_engine(self.engine)
