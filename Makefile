@@ -18,7 +18,7 @@ FIND_PYTHON310 = for candidate in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versi
 	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then echo "$$candidate"; break; fi; \
 	done
 
-.PHONY: help run test shell train validate migrate clean browser-deps lock audit
+.PHONY: help run test shell train validate migrate clean browser-deps lock audit bench
 
 help:
 	@echo "make run       start Alongside (rasa server, action server, worker, dashboard) on localhost"
@@ -26,6 +26,7 @@ help:
 	@echo "make shell     chat with Alongside in this terminal"
 	@echo "make train     train the model if anything that shapes it changed"
 	@echo "make validate  check the training data and domain (rasa data validate)"
+	@echo "make bench     measure speed, memory and NLU against Rasa's stock recipe (about 15 min; var/bench.json)"
 	@echo "make migrate   bring the database up to date"
 	@echo "make clean     remove the virtualenv, node_modules, models and local data (var/)"
 	@echo "make browser-deps  install Debian's Chromium for the browser tests (make test does it)"
@@ -57,6 +58,11 @@ train: $(INSTALLED)
 
 migrate: $(INSTALLED)
 	@$(PY) -m bot migrate
+
+# Our recipe against Rasa's stock one on the same domain and data: one table, var/bench.json.
+# See bench/run.py and docs/performance.md.
+bench: $(INSTALLED)
+	@$(PY) bench/run.py
 
 validate: $(INSTALLED)
 	@$(PY) -m bot prepare

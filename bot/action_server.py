@@ -6,10 +6,11 @@ listens on localhost (ACTION_HOST), allows no cross-origin calls, refuses any ca
 shared key the rasa server sends (ACTION_SERVER_SECRET, see endpoints.yml), and answers errors
 with a short message that holds nothing of the request.
 
-Run: `python -m bot.action_server` (the launcher does this).
+Run: `python -m bot.action_server [--port N] [--host H]` (the launcher does this, with ACTION_PORT).
 """
 from __future__ import annotations
 
+import argparse
 import hmac
 import logging
 
@@ -50,11 +51,25 @@ def build_app(secret: str) -> Sanic:
     return app
 
 
-def main() -> None:
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="python -m bot.action_server", description="Alongside's action server.")
+    parser.add_argument("--port", type=int, default=settings.action_port,
+                        help=f"port to listen on (default ACTION_PORT, {settings.action_port})")
+    parser.add_argument("--host", default=settings.action_host,
+                        help=f"interface to listen on (default ACTION_HOST, {settings.action_host})")
+    arguments = parser.parse_args(argv)
+    if not 0 < arguments.port < 65536:
+        parser.error(f"--port must be between 1 and 65535, not {arguments.port}")
+    return arguments
+
+
+def main(argv: list[str] | None = None) -> None:
+    arguments = parse_arguments(argv)
     settings = get_settings()
     logging.basicConfig(level=logging.INFO)
     app = build_app(settings.action_server_secret)
-    app.run(settings.action_host, settings.action_port, workers=1, access_log=False, motd=False)
+    app.run(arguments.host, arguments.port, workers=1, access_log=False, motd=False)
 
 
 if __name__ == "__main__":

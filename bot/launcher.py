@@ -32,7 +32,7 @@ class Process:
 def action_server(settings: Settings) -> Process:
     return Process(
         "action server",
-        [sys.executable, "-m", "bot.action_server"],
+        [sys.executable, "-m", "bot.action_server", "--port", str(settings.action_port)],
         f"http://localhost:{settings.action_port}/health",
     )
 
@@ -41,7 +41,7 @@ def rasa_server(settings: Settings, model: Path) -> Process:
     return Process(
         "rasa server",
         [
-            sys.executable, "-m", "rasa", "run", "--model", str(model),
+            sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
             "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
         ],

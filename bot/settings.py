@@ -67,6 +67,8 @@ class Settings:
     consent_review_months: int = 6
     # The coordinators' dashboard (bot/web/) and its rules; see docs/dashboard.md.
     web_port: int = 8000
+    # The dashboard listens on this interface: localhost unless a container needs 0.0.0.0.
+    web_host: str = "127.0.0.1"
     sign_in_max_failures: int = 5
     sign_in_lockout_minutes: int = 15
     web_session_idle_minutes: int = 30
@@ -90,6 +92,12 @@ class Settings:
     # messages always get through.
     chat_rate_limit_messages: int = 20
     chat_rate_limit_window_seconds: int = 60
+    # Scale-out (docs/deployment.md): a Redis lock store orders each conversation's messages
+    # across rasa servers. Empty (the default): one rasa server, locks kept in its memory.
+    redis_url: str = ""
+    redis_key_prefix: str = "alongside"
+    # Sanic workers per rasa server (Rasa reads SANIC_WORKERS itself); more than 1 needs Redis.
+    sanic_workers: int = 1
 
     @property
     def twilio_configured(self) -> bool:
@@ -274,6 +282,30 @@ def _consent_review_months() -> int:
     return int(raw)
 
 
+def _redis_url() -> str:
+    raw = _text("REDIS_URL")
+    if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix:// (for example redis://127.0.0.1:6379/1).")
+    return raw
+
+
+def _redis_key_prefix() -> str:
+    raw = _text("REDIS_KEY_PREFIX", "alongside")
+    if not raw.replace("_", "").replace("-", "").isalnum():
+        raise SettingsError(f"REDIS_KEY_PREFIX must be letters, digits, - or _, not {raw!r}.")
+    return raw
+
+
+def _sanic_workers(redis_url: str) -> int:
+    workers = _whole_number("SANIC_WORKERS", 1, 1, 64)
+    if workers > 1 and not redis_url:
+        raise SettingsError(
+            "SANIC_WORKERS above 1 needs REDIS_URL: each worker is its own process, and only the Redis "
+            "lock store keeps one conversation's messages in order across them (docs/deployment.md)."
+        )
+    return workers
+
+
 def load_settings() -> Settings:
     """Read and check every setting. Raises SettingsError naming the first bad one."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
@@ -316,6 +348,7 @@ def load_settings() -> Settings:
         worker_poll_seconds=_seconds("WORKER_POLL_SECONDS", 1.0),
         consent_review_months=_consent_review_months(),
         web_port=_port("WEB_PORT", 8000),
+        web_host=_text("WEB_HOST", "127.0.0.1"),
         sign_in_max_failures=_count("SIGN_IN_MAX_FAILURES", 5, high=100),
         sign_in_lockout_minutes=_count("SIGN_IN_LOCKOUT_MINUTES", 15, high=24 * 60),
         web_session_idle_minutes=_count("WEB_SESSION_IDLE_MINUTES", 30, low=5, high=12 * 60),
@@ -334,6 +367,9 @@ def load_settings() -> Settings:
         link_code_tries_per_hour=_whole_number("LINK_CODE_TRIES_PER_HOUR", 5, 1, 100),
         chat_rate_limit_messages=_whole_number("CHAT_RATE_LIMIT_MESSAGES", 20, 1, 10_000),
         chat_rate_limit_window_seconds=_whole_number("CHAT_RATE_LIMIT_WINDOW_SECONDS", 60, 1, 3600),
+        redis_url=_redis_url(),
+        redis_key_prefix=_redis_key_prefix(),
+        sanic_workers=_sanic_workers(_redis_url()),
     )
 
 

@@ -21,10 +21,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def action_server():
+    # --port wins over ACTION_PORT (the launcher and the bench pass --port).
     port = free_port()
-    environment = {**os.environ, "ACTION_PORT": str(port)}
+    environment = {**os.environ, "ACTION_PORT": str(free_port())}
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.action_server"], cwd=PROJECT_ROOT, env=environment,
+        [sys.executable, "-m", "bot.action_server", "--port", str(port)], cwd=PROJECT_ROOT, env=environment,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 120
@@ -90,3 +91,11 @@ def test_listens_on_localhost_only(action_server):
         pytest.skip("ss is not available to list listening sockets")
     local_addresses = {line.split()[3].rsplit(":", 1)[0] for line in listening.splitlines()}
     assert local_addresses == {"127.0.0.1"}
+
+
+def test_the_launcher_passes_the_port():
+    from bot.launcher import action_server as action_server_process
+
+    settings = get_settings()
+    argv = action_server_process(settings).argv
+    assert argv[argv.index("--port") + 1] == str(settings.action_port)

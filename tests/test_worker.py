@@ -90,6 +90,19 @@ def test_without_twilio_texts_go_to_the_local_sink_once(number, tmp_path):
     assert sent.status is OutboxStatus.sent and sent.provider_id == records[0]["sid"]
 
 
+def test_one_run_drains_a_queue_longer_than_a_batch_newest_text_included(migrated_database, tmp_path):
+    sink = tmp_path / "sms.jsonl"
+    senders = worker.Senders(sms=SinkSender(sink), email=EmailSinkSender(tmp_path / "email.jsonl"))
+    numbers = [f"+4477009{70000 + index:05d}" for index in range(worker.DELIVERY_BATCH * 2 + 7)]
+    queued = [queue(to, body=f"Text {index}") for index, to in enumerate(numbers)]
+    report = worker.run_once(senders=senders)
+    assert report.sent >= len(queued)
+    assert all(message(message_id).status is OutboxStatus.sent for message_id in queued)
+    delivered = {record["to"] for record in read_sink(sink)}
+    assert numbers[-1] in delivered and set(numbers) <= delivered
+    assert worker.run_once(senders=senders).sent == 0  # nothing sent twice
+
+
 def test_a_text_goes_through_twilio_with_the_status_callback(number, fake_twilio, tmp_path):
     senders = twilio_senders(fake_twilio, tmp_path, public_base_url="https://alongside.example.org")
     message_id = queue(number)

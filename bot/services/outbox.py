@@ -68,16 +68,14 @@ def claim(session: Session, message_id: str, now: datetime | None = None) -> boo
     return result.rowcount == 1
 
 
-def due_ids(session: Session, now: datetime | None = None, limit: int = 50) -> list[str]:
-    """Pending messages whose time has come, oldest first."""
-    return list(
-        session.execute(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= (now or utc_now()))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at)
-            .limit(limit)
-        ).scalars()
+def due_ids(session: Session, now: datetime | None = None, limit: int = 50, exclude: set[str] | None = None) -> list[str]:
+    """Pending messages whose time has come, oldest first (leaving out `exclude`)."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= (now or utc_now())
     )
+    if exclude:
+        query = query.where(OutboxMessage.id.notin_(sorted(exclude)))
+    return list(session.execute(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at).limit(limit)).scalars())
 
 
 def stale_claims(session: Session, now: datetime | None = None) -> list[OutboxMessage]:

@@ -40,6 +40,10 @@ def configure_engine(engine: Engine) -> Engine:
 def make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite:///"):
         Path(database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    # SQLite stays on SQLAlchemy 1.4's default NullPool (a connection per unit of work). Pooling
+    # them was measured faster (docs/performance.md) but a pooled SQLite connection that keeps a
+    # statement open also keeps its WAL read snapshot, so a long-lived process (the dashboard)
+    # can go on reading an old state; not worth the risk without a way to reset them.
     return configure_engine(create_engine(database_url, future=True, pool_pre_ping=True))
 
 

@@ -248,8 +248,8 @@ def _sign_in_page(request: Request, notice: str | None = None, status: int = 200
 
 
 def serve(settings: Settings) -> int:
-    """Run the dashboard on 127.0.0.1:WEB_PORT until stopped."""
+    """Run the dashboard on WEB_HOST:WEB_PORT (127.0.0.1:8000) until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app()
-    app.run(host="127.0.0.1", port=settings.web_port, workers=1, access_log=False, debug=False, motd=False)
+    app.run(host=settings.web_host, port=settings.web_port, workers=1, access_log=False, debug=False, motd=False)
     return 0

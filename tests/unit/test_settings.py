@@ -13,6 +13,7 @@ ALL = [
     "EMAIL_SINK_PATH", "WORKER_POLL_SECONDS", "ENCRYPTION_KEYS",
     "CONSENT_REVIEW_MONTHS",
     "WEBCHAT_SESSION_DAYS", "LINK_CODE_MINUTES", "LINK_CODE_TRIES_PER_HOUR",
+    "REDIS_URL", "REDIS_KEY_PREFIX", "SANIC_WORKERS", "WEB_HOST",
 ]
 
 
@@ -103,3 +104,30 @@ def test_consent_review_defaults_to_six_months_and_refuses_nonsense(clean_enviro
         clean_environment.setenv("CONSENT_REVIEW_MONTHS", bad)
         with pytest.raises(SettingsError, match="CONSENT_REVIEW_MONTHS"):
             load_settings()
+
+
+def test_the_production_profile_settings(clean_environment):
+    defaults = load_settings()
+    assert (defaults.redis_url, defaults.redis_key_prefix, defaults.sanic_workers) == ("", "alongside", 1)
+    assert defaults.web_host == "127.0.0.1"
+    clean_environment.setenv("REDIS_URL", "redis://redis:6379/0")
+    clean_environment.setenv("SANIC_WORKERS", "3")
+    clean_environment.setenv("WEB_HOST", "0.0.0.0")
+    scaled = load_settings()
+    assert (scaled.redis_url, scaled.sanic_workers, scaled.web_host) == ("redis://redis:6379/0", 3, "0.0.0.0")
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"REDIS_URL": "redis-host:6379"}, "REDIS_URL"),
+        ({"REDIS_KEY_PREFIX": "a:b"}, "REDIS_KEY_PREFIX"),
+        ({"SANIC_WORKERS": "2"}, "SANIC_WORKERS"),  # several workers need the Redis lock store
+        ({"SANIC_WORKERS": "0", "REDIS_URL": "redis://r"}, "SANIC_WORKERS"),
+    ],
+)
+def test_a_bad_scale_out_setting_is_named(clean_environment, settings, named):
+    for name, value in settings.items():
+        clean_environment.setenv(name, value)
+    with pytest.raises(SettingsError, match=named):
+        load_settings()
