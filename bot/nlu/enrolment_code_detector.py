@@ -1,70 +1,25 @@
-"""Recognises a person sending their enrolment code, before the crisis detector.
-
-A code ("KMTR-4829") is random, so a classifier cannot learn it from examples, and digits in
-examples would pull "1" or "1234" towards enrolment. So this component decides, with the rule
-in bot/services/enrolment_codes.is_enrolment_message:
-
-- the message is someone sending a code -> intent `enrolment_code` (confidence 1.0);
-- the classifier said `enrolment_code` but there is no code and no word like "code" or
-  "enrolment" -> the next intent in the ranking (or nlu_fallback), as the crisis detector does.
-
-It sits before the crisis detector, which still overrides everything. A failure on one message
-never stops NLU; the text is never logged.
-"""
+"""Recognises a person sending their enrolment code ("KMTR-4829") by the rule in
+bot/services/enrolment_codes.is_enrolment_message (see bot/nlu/code_detector.py). A message
+that asks about a code or enrolment without one keeps the classifier's intent."""
 from __future__ import annotations
 
-import logging
-from typing import Any, Dict, List
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.code_detector import CodeDetector
 from bot.services.enrolment_codes import find_code, is_enrolment_message, mentions_enrolment
-
-logger = logging.getLogger(__name__)
 
 ENROLMENT_INTENT = "enrolment_code"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class EnrolmentCodeDetector(GraphComponent):
+class EnrolmentCodeDetector(CodeDetector):
+    intent = ENROLMENT_INTENT
+    what = "enrolment code"
+
     @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        return {"fallback_threshold": 0.3}
+    def is_code_message(text: str) -> bool:
+        return is_enrolment_message(text)
 
-    def __init__(self, config: Dict[str, Any]) -> None:
-        self.fallback_threshold = float(config["fallback_threshold"])
-
-    @classmethod
-    def create(
-        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
-    ) -> "EnrolmentCodeDetector":
-        return cls({**cls.get_default_config(), **config})
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            try:
-                self._process_one(message)
-            except Exception:  # one bad message must not stop NLU; the text is never logged
-                logger.warning("The enrolment code detector failed on a message; it was left unchanged.", exc_info=True)
-        return messages
-
-    def _process_one(self, message: Message) -> None:
-        text = message.get(TEXT) or ""
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != ENROLMENT_INTENT]
-        if is_enrolment_message(text):
-            message.set(INTENT, {"name": ENROLMENT_INTENT, "confidence": 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{"name": ENROLMENT_INTENT, "confidence": 1.0}, *ranking], add_to_output=True)
-            return
-        said = (message.get(INTENT) or {}).get("name")
-        if said == ENROLMENT_INTENT and not find_code(text) and not mentions_enrolment(text):
-            best = ranking[0] if ranking else None
-            if best is None or (best.get("confidence") or 0.0) < self.fallback_threshold:
-                best = {"name": "nlu_fallback", "confidence": self.fallback_threshold}
-            message.set(INTENT, best, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    @staticmethod
+    def may_be_about_a_code(text: str) -> bool:
+        return bool(find_code(text)) or mentions_enrolment(text)
