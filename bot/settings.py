@@ -149,9 +149,6 @@ def _seconds(name: str, default: float) -> float:
     if not 0.1 <= value <= 3600:
         raise SettingsError(f"{name} must be a number of seconds between 0.1 and 3600, not {raw!r}.")
     return value
-def _count(name: str, default: int, low: int = 1, high: int = 10_000) -> int:
-    """A whole number setting within [low, high]."""
-    return _whole_number(name, default, low, high)
 
 
 def _path(name: str, default: Path) -> Path:
@@ -349,12 +346,12 @@ def load_settings() -> Settings:
         consent_review_months=_consent_review_months(),
         web_port=_port("WEB_PORT", 8000),
         web_host=_text("WEB_HOST", "127.0.0.1"),
-        sign_in_max_failures=_count("SIGN_IN_MAX_FAILURES", 5, high=100),
-        sign_in_lockout_minutes=_count("SIGN_IN_LOCKOUT_MINUTES", 15, high=24 * 60),
-        web_session_idle_minutes=_count("WEB_SESSION_IDLE_MINUTES", 30, low=5, high=12 * 60),
-        reminder_working_days=_count("REMINDER_WORKING_DAYS", 2, high=30),
-        enrolment_code_days=_count("ENROLMENT_CODE_DAYS", 7, high=90),
-        enrolment_max_attempts=_count("ENROLMENT_MAX_ATTEMPTS", 5, high=100),
+        sign_in_max_failures=_whole_number("SIGN_IN_MAX_FAILURES", 5, high=100),
+        sign_in_lockout_minutes=_whole_number("SIGN_IN_LOCKOUT_MINUTES", 15, high=24 * 60),
+        web_session_idle_minutes=_whole_number("WEB_SESSION_IDLE_MINUTES", 30, low=5, high=12 * 60),
+        reminder_working_days=_whole_number("REMINDER_WORKING_DAYS", 2, high=30),
+        enrolment_code_days=_whole_number("ENROLMENT_CODE_DAYS", 7, high=90),
+        enrolment_max_attempts=_whole_number("ENROLMENT_MAX_ATTEMPTS", 5, high=100),
         dashboard_public_url=_text("DASHBOARD_URL").rstrip("/"),
         stuck_checkins=_whole_number("STUCK_CHECKINS", 3),
         stuck_days=_whole_number("STUCK_DAYS", 56),
