@@ -283,7 +283,7 @@ class ActionCarerAccessChange(Action):
 
 
 def _which_one(dispatcher: CollectingDispatcher, views) -> None:
-    names = [view.relation or "someone" for view in views]
+    names = [view.relation or carers.carers_content().text("someone") for view in views]
     example = next((view.relation for view in views if view.relation), None)
     _say(dispatcher, "which_one", names=carers.join_for_reading(names), **{"my_name": carers.name_phrases(example)["my_name"]})
 
@@ -381,7 +381,7 @@ class ActionCarerAccessRemove(Action):
             views = carers.links_of(session, person_id, _now())
             chosen = carers.choose_link(views, message_text(tracker)) if views else None
             if chosen is not None:
-                carers.remove_link(session, person_id, chosen.link_id, channel=channel(tracker), now=_now())
+                carers.remove_chosen(session, person_id, views, chosen, channel=channel(tracker), now=_now())
         if not views:
             _say(dispatcher, "list_none")
         elif chosen is None:

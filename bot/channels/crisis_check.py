@@ -9,14 +9,32 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
+CRISIS_CONTACTS_INTENT = "crisis_contacts"
 
 
-async def nlu_says_crisis(agent: Any, text: str) -> bool:
-    if agent is None or not text:
-        return False
+async def nlu_intent(agent: Any, text: str) -> str | None:
+    """The intent NLU gives the text, or None when it could not be read (no agent, an error)."""
+    if agent is None:
+        return None
     try:
         parsed = await agent.parse_message(text)
     except Exception:
         logger.exception("NLU could not read a text outside the dialogue (content not logged).")
+        return None
+    return ((parsed or {}).get("intent") or {}).get("name")
+
+
+async def nlu_says_crisis(agent: Any, text: str) -> bool:
+    """For SMS keywords and texts after STOP: only crisis language overrides the keyword."""
+    if not text:
         return False
-    return ((parsed or {}).get("intent") or {}).get("name") == CRISIS_INTENT
+    return await nlu_intent(agent, text) == CRISIS_INTENT
+
+
+async def must_let_through(agent: Any, text: str) -> bool:
+    """For a message over the rate limit: crisis language or a request for the crisis contacts
+    is let through, and so is any message that could not be read (never drop what we cannot
+    check)."""
+    if not text:
+        return False
+    return await nlu_intent(agent, text) in (None, CRISIS_INTENT, CRISIS_CONTACTS_INTENT)

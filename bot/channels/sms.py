@@ -37,9 +37,9 @@ from sanic.request import Request
 from sqlalchemy.exc import IntegrityError
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.crisis_check import nlu_says_crisis
+from bot.channels.crisis_check import must_let_through, nlu_says_crisis
 from bot.services.inbound_text import clean_inbound_text
-from bot.services.rate_limits import SenderRateLimiter
+from bot.services.rate_limits import SenderRateLimiter, Verdict
 from bot.services.sms_inbound import Arrival, payload_for_reply, sender_id_for, take_in
 from bot.services.sms_status import record_sms_status
 from bot.services.sms_turns import BotReply, decide, finish_turn, keyword_for, needs_crisis_check, needs_turn
@@ -165,9 +165,12 @@ class TwilioSmsInput(InputChannel):
         limit = self.rate_limiter.check(
             sender_id, settings.chat_rate_limit_messages, settings.chat_rate_limit_window_seconds
         )
+        agent = getattr(request.app.ctx, "agent", None)
         crisis = False
-        if needs_crisis_check(keyword, arrival.opted_out, limit):
-            crisis = await nlu_says_crisis(getattr(request.app.ctx, "agent", None), text)
+        if limit is not Verdict.allowed and keyword is None:
+            crisis = await must_let_through(agent, text)  # crisis words or contacts, or unreadable
+        elif needs_crisis_check(keyword, arrival.opted_out, limit):
+            crisis = await nlu_says_crisis(agent, text)
         replies: list[BotReply] = []
         failed = False
         if needs_turn(keyword, arrival.opted_out, crisis, limit):

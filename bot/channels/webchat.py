@@ -31,7 +31,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from socketio import AsyncServer
 
-from bot.channels.crisis_check import nlu_says_crisis
+from bot.channels.crisis_check import must_let_through
 from bot.services.inbound_text import clean_inbound_text
 from bot.services.rate_limits import SenderRateLimiter, Verdict
 from bot.services.webchat_content import MAX_MESSAGE_CHARS, load_webchat_content
@@ -224,7 +224,7 @@ class WebChatInput(InputChannel):
             limit = rate_limiter.check(
                 sender_id, settings.chat_rate_limit_messages, settings.chat_rate_limit_window_seconds
             )
-            if limit is not Verdict.allowed and not await nlu_says_crisis(running_agent(), cleaned):
+            if limit is not Verdict.allowed and not await must_let_through(running_agent(), cleaned):
                 if limit is Verdict.slow_down:
                     await reply(sid, "slow_down")
                 return

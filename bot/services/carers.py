@@ -45,7 +45,7 @@ from bot.services.wrap_content import SECTION_IDS, gsm7_length, gsm7_problem, ma
 from bot.settings import PROJECT_ROOT
 from bot.store.carer_models import CarerLink, CarerLinkAttempt, CarerMessage
 from bot.store.consent_models import RecipientKind
-from bot.store.models import ChannelIdentity, Person, Role, WrapItem, utc_now
+from bot.store.models import CaseloadEntry, ChannelIdentity, Person, Role, WrapItem, utc_now
 from bot.store.staff_models import StaffAccount
 
 CARERS_PATH = PROJECT_ROOT / "content" / "carers.yml"
@@ -101,7 +101,7 @@ _SAMPLES = {
     "name": "your grandmother", "my_name": "my grandmother", "code": "4829-7316", "hours": "48",
     "categories": "plan for when things are breaking down, plan for after a crisis and early warning signs",
     "who": "Person 3 who linked with you", "coordinator": "Alexandra-Jane", "names": "mum, dad, partner and friend",
-    "page": "10", "pages": "10", "number": "3",
+    "page": "10", "pages": "10", "number": "3", "relation": "grandmother",
 }
 
 
@@ -129,6 +129,7 @@ REQUIRED_TEXTS = (
     "link_no_code", "link_wrong", "link_expired", "link_used", "link_too_many", "link_own", "link_already",
     "message_ask", "message_sent", "message_sent_no_coordinator", "message_not_linked", "message_several",
     "message_not_watched", "message_cancelled", "show_button",
+    "name_yours", "name_mine", "name_unknown", "my_name_unknown", "someone",
 )
 
 
@@ -219,9 +220,10 @@ def relation_in(text: str) -> str | None:
 
 def name_phrases(relation: str | None) -> dict[str, str]:
     """{name} and {my_name} for the texts: "your mum" / "my mum", or general words."""
+    content = carers_content()
     if relation:
-        return {"name": f"your {relation}", "my_name": f"my {relation}"}
-    return {"name": "the person you chose", "my_name": "my carer"}
+        return {"name": content.text("name_yours", relation=relation), "my_name": content.text("name_mine", relation=relation)}
+    return {"name": content.text("name_unknown"), "my_name": content.text("my_name_unknown")}
 
 
 # == codes =======================================================================================
@@ -425,14 +427,33 @@ def link_for(session: Session, person_id: str, link_id: str | None) -> CarerLink
 
 
 def choose_link(views: Sequence[LinkView], text: str) -> LinkView | None:
-    """Which of the person's carers a message means: the one named, or the only one."""
+    """Which of the person's carers a message means: the one named, or the only one. A carer
+    who has linked comes before a code not yet used for the same name (the one who can see
+    something now); two linked carers with the same name are not guessed between (None)."""
     relation = relation_in(text)
     named = [view for view in views if relation and view.relation == relation]
-    if len(named) >= 1:
+    linked = [view for view in named if view.linked]
+    if len(linked) == 1:
+        return linked[0]
+    if len(linked) > 1:
+        return None
+    if named:
         return named[-1]
     if len(views) == 1 and (relation is None or views[0].relation is None):
         return views[0]
     return None
+
+
+def remove_chosen(
+    session: Session, person_id: str, views: Sequence[LinkView], chosen: LinkView, *, channel: str,
+    now: datetime | None = None,
+) -> None:
+    """End the chosen link and any code not yet used for the same name: "stop sharing with my
+    mum" means every way mum could come to see it."""
+    for view in views:
+        same_name_code = not view.linked and chosen.relation is not None and view.relation == chosen.relation
+        if view.link_id == chosen.link_id or same_name_code:
+            remove_link(session, person_id, view.link_id, channel=channel, now=now)
 
 
 def set_access(
@@ -671,10 +692,16 @@ def messages_for_coordinator(session: Session, coordinator_id: str, person_id: s
 
 
 def unread_counts(session: Session, coordinator_id: str) -> dict[str, int]:
-    """Unread carers' messages per person, for the caseload page (no content read)."""
+    """Unread carers' messages per person on the coordinator's caseload now, for the caseload
+    page (no content read). By the person, not by who was coordinator when the message was
+    left: a worry left before this coordinator took over still shows as new."""
     rows = session.execute(
         select(CarerMessage.about_person_id, func.count())
-        .where(CarerMessage.coordinator_id == coordinator_id, CarerMessage.read_at.is_(None))
+        .join(CaseloadEntry, CaseloadEntry.service_user_id == CarerMessage.about_person_id)
+        .where(
+            CaseloadEntry.coordinator_id == coordinator_id, CaseloadEntry.ended_at.is_(None),
+            CarerMessage.read_at.is_(None),
+        )
         .group_by(CarerMessage.about_person_id)
     ).all()
     return {person_id: count for person_id, count in rows if person_id}

@@ -6,23 +6,27 @@ Found from the schema, not from a list, so a new table cannot be forgotten: ever
 a foreign key to people.id is moved, except the record of the join itself (person_merges) and
 the plan, which bot/services/plan_merge.py puts together first.
 
-Some tables hold one row per person and key (where a flow stopped, the check-in rhythm, a
-coordinator's last look, one check-in per time). Where both people have such a row, the row of
-the person joined into is kept and the other is dropped: these are places and settings, never
-a person's own words (their words are in tables without such limits, and all of it moves).
+Some tables hold one row per person and key. Where both people have such a row:
+- in the tables of places and settings (where a flow stopped, the check-in rhythm, a
+  coordinator's last look, the emptied plan), the row of the person joined into is kept and
+  the other is dropped;
+- anywhere else (a check-in at the same time, which may hold the person's note), nothing is
+  dropped: the clashing row stays with the person left behind, found through person_merges.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Table, and_, delete, select, update
+from sqlalchemy import Column, Table, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.all_models import all_metadata
 
 PEOPLE_TABLE = "people"
-# The join's own record, and the plan (merged by bot/services/plan_merge.py before this runs).
+# The join's own record.
 NOT_MOVED = frozenset({"person_merges"})
+# Places and settings, never a person's words: on a clash the joined person's row is kept.
+DROPPED_ON_CLASH = frozenset({"flow_positions", "checkin_schedules", "coordinator_views", "wrap_plans"})
 
 
 @dataclass(frozen=True)
@@ -63,24 +67,19 @@ def _is_unique(constraint) -> bool:
 def move_person_records(session: Session, from_person_id: str, into_person_id: str) -> None:
     """Point every record of `from_person_id` at `into_person_id` (see the module's rules)."""
     for found in person_columns():
-        for others in found.unique_keys:
-            _drop_clashes(session, found, others, from_person_id, into_person_id)
-        session.execute(
-            update(found.table).where(found.column == from_person_id).values({found.column.name: into_person_id})
-        )
+        clashes = [_clash(found, others, into_person_id) for others in found.unique_keys]
+        if clashes and found.table.name in DROPPED_ON_CLASH:
+            session.execute(delete(found.table).where(and_(found.column == from_person_id, or_(*clashes))))
+        moving = [found.column == from_person_id, *[~clash for clash in clashes]]
+        session.execute(update(found.table).where(*moving).values({found.column.name: into_person_id}))
     session.flush()
 
 
-def _drop_clashes(session: Session, found: PersonColumn, others: tuple[Column, ...], from_id: str, into_id: str) -> None:
-    """Rows of `from_id` whose key the person joined into already has: theirs is kept."""
-    if not others:  # the person alone is the key (one row per person)
-        if session.execute(select(found.column).where(found.column == into_id).limit(1)).first():
-            session.execute(delete(found.table).where(found.column == from_id))
-        return
+def _clash(found: PersonColumn, others: tuple[Column, ...], into_id: str):
+    """True for a row whose key the person joined into already has."""
     kept = found.table.alias("kept")
-    clash = (
+    return (
         select(kept.c[found.column.name])
         .where(kept.c[found.column.name] == into_id, *[kept.c[other.name] == other for other in others])
         .exists()
     )
-    session.execute(delete(found.table).where(and_(found.column == from_id, clash)))

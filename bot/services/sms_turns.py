@@ -82,6 +82,8 @@ def decide(
         return Outcome.apology if turn_failed else Outcome.crisis_replies
     if keyword is Keyword.opt_out:
         return Outcome.opt_out
+    if opted_out and keyword is Keyword.opt_in:
+        return Outcome.opt_in  # like STOP, START is always honoured
     if limit is not Verdict.allowed:
         return Outcome.slow_down if limit is Verdict.slow_down and not opted_out else Outcome.nothing
     if opted_out:

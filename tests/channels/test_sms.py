@@ -273,6 +273,8 @@ async def test_a_number_over_its_rate_limit_is_asked_once_to_slow_down_but_a_cri
     assert await user_texts(server.agent, number) == ["hello"] * 3  # the texts over the limit were not taken in
     crisis_sid, _ = await server.text(number, "I want to kill myself")
     assert "116 123" in replies(crisis_sid) and {m.purpose for m in queued(crisis_sid)} == {"crisis_reply"}
+    contacts_sid, _ = await server.text(number, "crisis numbers")  # asking for the contacts also gets through
+    assert "116 123" in replies(contacts_sid)
     stop_sid, _ = await server.text(number, "STOP")  # an opt-out is always honoured
     with unit_of_work() as session:
         assert contact_for_number(session, number).opted_out_at is not None

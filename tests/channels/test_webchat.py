@@ -208,6 +208,7 @@ async def test_a_chat_over_its_rate_limit_is_asked_once_to_slow_down_but_a_crisi
         assert await client.send({"message": "hello again"}) == []  # told once, then quiet
         crisis = await client.say("I want to end my life")
         assert "116 123" in crisis and "85258" in crisis
+        assert "116 123" in await client.say("crisis numbers")
         said = [entry["text"] for entry in await client.history() if entry["from"] == "user"]
         assert "I want to write down my triggers" not in said and "hello again" not in said
         assert "I want to end my life" in said

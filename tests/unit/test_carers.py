@@ -302,3 +302,42 @@ def test_a_carer_who_links_their_web_chat_to_their_phone_keeps_what_is_shared_wi
             is identity_links.LinkResult.linked
     assert carer_id(phone) == carer_id(web)
     assert shared_texts(web) == ["call Ann marker-crisis"]
+
+
+def test_stop_sharing_with_mum_ends_the_linked_mum_even_after_a_second_code_was_made(person):
+    first = make_code(person, "mum")
+    who = carer_address()
+    enter(who, first.code)
+    set_access(person, first.link_id, ["crisis_plan"])
+    second = make_code(person, "mum", NOW + timedelta(seconds=1))  # asked again, not yet used
+    later = NOW + timedelta(seconds=2)
+    with unit_of_work() as session:
+        views = carers.links_of(session, person, later)
+        chosen = carers.choose_link(views, "stop sharing with my mum")
+        assert chosen.link_id == first.link_id  # the mum who can see something now
+        carers.remove_chosen(session, person, views, chosen, channel="sms", now=later)
+    assert shared_texts(who, later + timedelta(seconds=1)) == []
+    with unit_of_work() as session:
+        assert carers.links_of(session, person, later + timedelta(seconds=1)) == []  # the unused code ended too
+    assert enter(carer_address(), second.code, later + timedelta(seconds=1)).result is not LinkResult.linked
+
+
+def test_two_linked_carers_with_the_same_name_are_not_guessed_between(person):
+    for _ in range(2):
+        made = make_code(person, "friend")
+        enter(carer_address(), made.code)
+    with unit_of_work() as session:
+        views = carers.links_of(session, person, NOW + timedelta(seconds=1))
+    assert carers.choose_link(views, "stop sharing with my friend") is None
+
+
+def test_a_message_left_before_a_coordinator_took_over_shows_as_new_for_them(person):
+    made = make_code(person)
+    who = carer_address()
+    enter(who, made.code)
+    with unit_of_work() as session:  # no coordinator yet: the message waits for one
+        carers.leave_message(session, carer_id(who), "she is not sleeping", channel="sms")
+    username, coordinator_id = make_coordinator(name="Priya")
+    enrol(username, person)
+    with unit_of_work() as session:
+        assert carers.unread_counts(session, coordinator_id) == {person: 1}

@@ -95,3 +95,19 @@ def test_after_joining_nothing_points_at_the_person_left_behind(migrated_databas
         }
     assert {name: count for name, count in left.items() if count} == {}
     assert "goals.person_id" in left and "checkin_schedules.person_id" in left  # found from the schema
+
+
+def test_a_check_in_at_the_same_time_is_never_dropped_with_its_note(migrated_database):
+    from bot.store.goals_models import CheckIn
+
+    web, sms = new_person("webchat"), new_person("sms")
+    left_behind, kept = pid(sms), pid(web)
+    slot = NOW.replace(microsecond=0)
+    with unit_of_work() as session:
+        for person_id, note in ((kept, "slept better"), (left_behind, "saw my sister")):
+            session.add(CheckIn(person_id=person_id, due_at=slot, channel="sms", status="answered",
+                                rating="better", note=note))
+    link(web, sms)
+    with unit_of_work() as session:
+        notes = {row.person_id: row.note for row in session.query(CheckIn).filter(CheckIn.due_at == slot)}
+    assert notes == {kept: "slept better", left_behind: "saw my sister"}  # kept with the merge record

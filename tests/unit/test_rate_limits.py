@@ -2,6 +2,7 @@
 kept small; and the SMS rules for a text over the limit (crisis and STOP always get through)."""
 from __future__ import annotations
 
+from bot.channels.crisis_check import must_let_through
 from bot.services.rate_limits import SWEEP_EVERY_CHECKS, SenderRateLimiter, Verdict
 from bot.services.sms_keywords import Keyword
 from bot.services.sms_turns import Outcome, decide, needs_crisis_check, needs_turn
@@ -88,3 +89,11 @@ def test_stop_is_honoured_over_the_limit_and_an_opted_out_number_is_not_told_to_
     assert needs_turn(Keyword.opt_out, False, False, Verdict.quiet)
     assert decide(Keyword.opt_out, False, False, False, Verdict.quiet) is Outcome.opt_out
     assert decide(None, True, False, False, Verdict.slow_down) is Outcome.nothing
+
+
+def test_start_is_honoured_over_the_limit():
+    assert decide(Keyword.opt_in, True, False, False, Verdict.quiet) is Outcome.opt_in
+
+
+async def test_a_message_over_the_limit_that_cannot_be_read_is_let_through():
+    assert await must_let_through(None, "is anyone there") is True
