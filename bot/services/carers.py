@@ -346,9 +346,12 @@ def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime
         _record_try(session, identity, now, succeeded=False)
         return Redeemed(LinkResult.used)
     _record_try(session, identity, now, succeeded=True)
-    if existing is not None:  # a second code for the same carer: the first link stands
+    if existing is not None:  # a second code for the same carer: the first link stands...
         link.ended_at = now
         session.flush()
+        if link.pending_wording is not None:  # ...with the parts chosen for the newer code
+            set_access(session, link.person_id, existing.id, _split(link.pending_categories),
+                       channel=link.pending_channel or "unknown", now=now)
         return Redeemed(LinkResult.already, existing.id)
     session.refresh(link)
     link.carer_person_id = carer_id

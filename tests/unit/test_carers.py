@@ -341,3 +341,14 @@ def test_a_message_left_before_a_coordinator_took_over_shows_as_new_for_them(per
     enrol(username, person)
     with unit_of_work() as session:
         assert carers.unread_counts(session, coordinator_id) == {person: 1}
+
+
+def test_a_second_code_used_by_the_same_carer_brings_the_parts_chosen_for_it(person):
+    first = make_code(person, "mum")
+    who = carer_address()
+    enter(who, first.code)
+    set_access(person, first.link_id, ["crisis_plan"])
+    second = make_code(person, "mum", NOW + timedelta(seconds=1))
+    set_access(person, second.link_id, ["triggers"], now=NOW + timedelta(seconds=1))
+    assert enter(who, second.code, NOW + timedelta(seconds=2)).result is LinkResult.already
+    assert shared_texts(who, NOW + timedelta(seconds=3)) == ["payday marker-trig"]  # the newest choice, exactly
