@@ -33,10 +33,10 @@ from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import yaml
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.services import audit, consent, outbox, sharing
+from bot.services import audit, code_tries, consent, outbox, sharing
 from bot.services.consent_content import load_consent_content
 from bot.services.list_answers import join_for_reading
 from bot.services.pseudonyms import keyed_hash
@@ -55,7 +55,6 @@ CODE_HOURS = 24
 TRIES_PER_HOUR = 5
 ALL_WRONG_TRIES_PER_HOUR = 200
 CODE_PURPOSE = "carer-link-code"
-KEEP_ATTEMPTS = timedelta(days=1)
 NOTIFICATION_PURPOSE = "carer-message-notification"
 NOTIFY_CHANNELS = ("sms", "email")
 # A carer code: 8 digits, printed as 4829-7316; people may copy it with a space, a dash or nothing.
@@ -293,24 +292,12 @@ def make_code(session: Session, person_id: str, relation: str | None, now: datet
     return MadeCode(link.id, printed(code), CODE_HOURS)
 
 
-def _wrong_tries(session: Session, since: datetime, identity_id: str | None = None) -> int:
-    query = select(func.count()).select_from(CarerLinkAttempt).where(
-        CarerLinkAttempt.succeeded.is_(False), CarerLinkAttempt.created_at > since
-    )
-    if identity_id is not None:
-        query = query.where(CarerLinkAttempt.identity_id == identity_id)
-    return session.execute(query).scalar_one()
-
-
 def too_many_tries(session: Session, identity: ChannelIdentity, now: datetime) -> bool:
-    since = now - timedelta(hours=1)
-    return _wrong_tries(session, since, identity.id) >= TRIES_PER_HOUR or _wrong_tries(session, since) >= ALL_WRONG_TRIES_PER_HOUR
+    return code_tries.too_many_tries(session, CarerLinkAttempt, identity.id, now, TRIES_PER_HOUR, ALL_WRONG_TRIES_PER_HOUR)
 
 
 def _record_try(session: Session, identity: ChannelIdentity, now: datetime, succeeded: bool) -> None:
-    session.execute(delete(CarerLinkAttempt).where(CarerLinkAttempt.created_at < now - KEEP_ATTEMPTS))
-    session.add(CarerLinkAttempt(identity_id=identity.id, created_at=now, succeeded=succeeded))
-    session.flush()
+    code_tries.record_try(session, CarerLinkAttempt, identity.id, now, succeeded)
 
 
 def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime | None = None) -> Redeemed:
@@ -335,7 +322,7 @@ def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime
     if link.code_used_at is not None:
         _record_try(session, identity, now, succeeded=False)
         return Redeemed(LinkResult.used)
-    if _aware(link.code_expires_at) <= now:
+    if as_utc(link.code_expires_at) <= now:
         _record_try(session, identity, now, succeeded=False)
         return Redeemed(LinkResult.expired)
     existing = _live_link(session, link.person_id, carer_id)
@@ -398,7 +385,7 @@ def _usable(link: CarerLink, now: datetime) -> bool:
         return False
     if link.carer_person_id is not None:
         return True
-    return link.code_used_at is None and link.code_expires_at is not None and _aware(link.code_expires_at) > now
+    return link.code_used_at is None and link.code_expires_at is not None and as_utc(link.code_expires_at) > now
 
 
 def links_of(session: Session, person_id: str, now: datetime | None = None) -> list[LinkView]:
@@ -684,7 +671,7 @@ def messages_for_coordinator(session: Session, coordinator_id: str, person_id: s
     messages = list(session.execute(
         select(CarerMessage).where(CarerMessage.about_person_id == person_id).order_by(CarerMessage.created_at.desc())
     ).scalars())
-    shown = [ShownMessage(m.id, m.text, _aware(m.created_at), m.read_at is None) for m in messages]
+    shown = [ShownMessage(m.id, m.text, as_utc(m.created_at), m.read_at is None) for m in messages]
     for message in messages:
         if message.read_at is None:
             message.read_at = now
@@ -720,7 +707,3 @@ def _split(value: str | None) -> list[str]:
 def _in_order(categories: Iterable[str]) -> tuple[str, ...]:
     wanted = set(categories)
     return tuple(c for c in CARER_CATEGORIES if c in wanted)
-
-
-def _aware(moment: datetime) -> datetime:
-    return as_utc(moment)

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot.services import code_tries
 from bot.services.person_records import move_person_records
 from bot.services.plan_merge import PlanOutcome, merge_plans
 from bot.services.pseudonyms import keyed_hash
@@ -123,27 +124,13 @@ def make_code(session: Session, identity: ChannelIdentity, now: datetime) -> Mad
     return MadeCode(code, minutes)
 
 
-def _wrong_tries(session: Session, since: datetime, identity: ChannelIdentity | None = None) -> int:
-    query = select(func.count()).select_from(LinkAttempt).where(
-        LinkAttempt.succeeded.is_(False), LinkAttempt.created_at > since
-    )
-    if identity is not None:
-        query = query.where(LinkAttempt.identity_id == identity.id)
-    return session.execute(query).scalar_one()
-
-
 def too_many_tries(session: Session, identity: ChannelIdentity, now: datetime) -> bool:
-    since = now - timedelta(hours=1)
-    return (
-        _wrong_tries(session, since, identity) >= get_settings().link_code_tries_per_hour
-        or _wrong_tries(session, since) >= ALL_WRONG_TRIES_PER_HOUR
-    )
+    per_sender = get_settings().link_code_tries_per_hour
+    return code_tries.too_many_tries(session, LinkAttempt, identity.id, now, per_sender, ALL_WRONG_TRIES_PER_HOUR)
 
 
 def _record_try(session: Session, identity: ChannelIdentity, now: datetime, succeeded: bool) -> None:
-    session.execute(delete(LinkAttempt).where(LinkAttempt.created_at < now - KEEP_RECORDS))
-    session.add(LinkAttempt(identity_id=identity.id, created_at=now, succeeded=succeeded))
-    session.flush()
+    code_tries.record_try(session, LinkAttempt, identity.id, now, succeeded)
 
 
 def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime) -> Redeemed:
