@@ -29,11 +29,11 @@ from sqlalchemy import select
 
 from bot.scheduled_jobs import Timetable
 from bot.services import outbox
+from bot.services.outbox import CRISIS_REPLY_PURPOSE
 from bot.services.delivery import DeliveryError, LookupFailed, NotSent, Outgoing, Refused, Uncertain
 from bot.services.email_delivery import EmailSender, email_sender
 from bot.services.reach import contact_for_number
 from bot.services.sms_delivery import SmsSender, sms_sender
-from bot.services.sms_turns import CRISIS_REPLY_PURPOSE
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.store.db import unit_of_work
 from bot.store.models import utc_now
@@ -119,6 +119,21 @@ def run_once(now: datetime | None = None, senders: Senders | None = None) -> Rep
         for message_id in due:
             handled.add(message_id)
             _deliver(message_id, now, senders, report)
+    return report
+
+
+def deliver_now(idempotency_keys: list[str], senders: Senders | None = None) -> Report:
+    """Send these queued messages at once, from the calling process, with the same claim and
+    record steps as a run (so the worker never sends them twice). The SMS webhook uses it for
+    crisis replies: they must not wait for the next poll, and must leave before a STOP the
+    person sends a second later reaches Twilio. Anything not sent here stays for the worker."""
+    now = utc_now()
+    senders = senders or default_senders()
+    report = Report()
+    with unit_of_work() as session:
+        message_ids = outbox.ids_for_keys(session, idempotency_keys)
+    for message_id in message_ids:
+        _deliver(message_id, now, senders, report)
     return report
 
 

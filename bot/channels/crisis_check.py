@@ -10,6 +10,8 @@ logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
 CRISIS_CONTACTS_INTENT = "crisis_contacts"
+# Replies that carry the crisis contacts: on SMS they are never cancelled and leave at once.
+CRISIS_RESPONSES = frozenset({"utter_crisis", "utter_crisis_contacts"})
 
 
 async def nlu_intent(agent: Any, text: str) -> str | None:
@@ -22,13 +24,6 @@ async def nlu_intent(agent: Any, text: str) -> str | None:
         logger.exception("NLU could not read a text outside the dialogue (content not logged).")
         return None
     return ((parsed or {}).get("intent") or {}).get("name")
-
-
-async def nlu_says_crisis(agent: Any, text: str) -> bool:
-    """For SMS keywords and texts after STOP: only crisis language overrides the keyword."""
-    if not text:
-        return False
-    return await nlu_intent(agent, text) == CRISIS_INTENT
 
 
 async def must_let_through(agent: Any, text: str) -> bool:

@@ -37,16 +37,25 @@ from sanic.request import Request
 from sqlalchemy.exc import IntegrityError
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.crisis_check import must_let_through, nlu_says_crisis
+from bot.channels.crisis_check import (
+    CRISIS_CONTACTS_INTENT, CRISIS_INTENT, CRISIS_RESPONSES, must_let_through, nlu_intent,
+)
+from bot.rasa_action_guard import ActionServerUnavailable
 from bot.services.inbound_text import clean_inbound_text
 from bot.services.rate_limits import SenderRateLimiter, Verdict
-from bot.services.sms_inbound import Arrival, payload_for_reply, sender_id_for, take_in
+from bot.services.people import person_for_address
+from bot.services.sms_inbound import (
+    CHANNEL, Arrival, WaitingText, keep_for_retry, payload_for_reply, sender_id_for, take_in, take_waiting,
+)
 from bot.services.sms_status import record_sms_status
-from bot.services.sms_turns import BotReply, decide, finish_turn, keyword_for, needs_crisis_check, needs_turn
+from bot.services.sms_turns import (
+    BotReply, Outcome, decide, finish_turn, is_urgent, keyword_for, needs_crisis_check, needs_turn, reply_key,
+)
 from bot.services.twilio_signing import is_signed_by_twilio, signed_url
 from bot.settings import get_settings
 from bot.store.db import unit_of_work
 from bot.store.models import utc_now
+from bot.worker import deliver_now
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +63,7 @@ MAX_REQUEST_BYTES = 64 * 1024  # a text is at most 1,600 characters; Twilio's pa
 _MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 MAX_NUMBER_LENGTH = 64
 EMPTY_TWIML = str(MessagingResponse())
+RETRY_POLL_SECONDS = 15  # how often kept texts (a failed turn) are looked for
 
 
 def form_params(request: Request) -> dict[str, list[str]]:
@@ -88,6 +98,11 @@ class TwilioSmsInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         twilio = Blueprint("alongside_twilio_sms", __name__)
+        self._on_new_message = on_new_message
+
+        @twilio.listener("after_server_start")
+        async def start_answering_kept_texts(app, _loop) -> None:
+            app.add_task(self._answer_waiting_forever())
 
         @twilio.route("/", methods=["GET"])
         async def health(_: Request):
@@ -166,32 +181,98 @@ class TwilioSmsInput(InputChannel):
             sender_id, settings.chat_rate_limit_messages, settings.chat_rate_limit_window_seconds
         )
         agent = getattr(request.app.ctx, "agent", None)
-        crisis = False
+        crisis = asks_for_contacts = False
         if limit is not Verdict.allowed and keyword is None:
             crisis = await must_let_through(agent, text)  # crisis words or contacts, or unreadable
         elif needs_crisis_check(keyword, arrival.opted_out, limit):
-            crisis = await nlu_says_crisis(agent, text)
+            intent = await nlu_intent(agent, text) if text else None
+            crisis, asks_for_contacts = intent == CRISIS_INTENT, intent == CRISIS_CONTACTS_INTENT
         replies: list[BotReply] = []
         failed = False
         if needs_turn(keyword, arrival.opted_out, crisis, limit):
             chosen = payload_for_reply(text, arrival.choices) if keyword is None and not crisis else None
-            collector = CollectingOutputChannel()
-            message = UserMessage(chosen or text, collector, sender_id, input_channel=self.name(),
-                                  message_id=message_sid)
-            try:
-                await on_new_message(message)
-                replies = [_bot_reply(sent) for sent in collector.messages]
-            except Exception:
-                logger.exception("An SMS turn failed (text not logged).")
-                failed = True
-        outcome = decide(keyword, arrival.opted_out, crisis, failed, limit)
+            replies, failed, crisis_reply = await self._run_turn(on_new_message, chosen or text, sender_id, message_sid)
+            crisis = crisis or crisis_reply
+        outcome = decide(keyword, arrival.opted_out, crisis, failed, limit, asks_for_contacts)
+        await self._settle(message_sid, number, sender_id, arrival.person_id, outcome, replies, text, crisis)
+
+    async def _run_turn(self, on_new_message, text: str, sender_id: str, message_sid: str):
+        """The bot's replies to one text, whether the turn failed on our side, and whether the
+        replies are a crisis reply (crisis language found by the dialogue's own NLU)."""
+        collector = _ReplyCollector()
+        message = UserMessage(text, collector, sender_id, input_channel=self.name(), message_id=message_sid)
+        failed = False
         try:
-            await asyncio.to_thread(
+            await on_new_message(message)
+        except (Exception, ActionServerUnavailable):
+            logger.exception("An SMS turn failed (text not logged).")
+            failed = True
+        crisis_reply = bool(collector.responses & CRISIS_RESPONSES)
+        return ([] if failed else [_bot_reply(sent) for sent in collector.messages]), failed, crisis_reply
+
+    async def _settle(self, message_sid, number, sender_id, person_id, outcome: Outcome, replies, text, crisis) -> None:
+        """Queue what the outcome sends; a crisis reply is then sent at once, not at the
+        worker's next poll, so it leaves before a STOP sent a second later reaches Twilio."""
+        try:
+            bodies = await asyncio.to_thread(
                 _finish, message_sid=message_sid, number=number, sender_id=sender_id,
-                person_id=arrival.person_id, outcome=outcome, replies=replies,
+                person_id=person_id, outcome=outcome, replies=replies, text=text, crisis=crisis,
             )
         except Exception:
             logger.exception("The replies to a text could not be queued (content not logged).")
+            return
+        if is_urgent(outcome) and bodies:
+            keys = [reply_key(message_sid, index, outcome) for index in range(len(bodies))]
+            try:
+                await asyncio.to_thread(deliver_now, keys)
+            except Exception:  # still queued: the worker sends it
+                logger.exception("A crisis reply could not be sent at once; the worker will send it.")
+
+    # -- texts kept to answer later ------------------------------------------------------------
+
+    async def _answer_waiting_forever(self) -> None:
+        while True:
+            await asyncio.sleep(RETRY_POLL_SECONDS)
+            try:
+                await self.answer_waiting()
+            except Exception:
+                logger.exception("Kept texts could not be answered this time; trying again later.")
+
+    async def answer_waiting(self) -> int:
+        """Answer texts kept because their turn failed (the action server was down). Run every
+        RETRY_POLL_SECONDS by the channel; safe with several rasa servers (each text is taken
+        by one). Returns how many were tried."""
+        waiting = await asyncio.to_thread(_take_waiting)
+        for kept in waiting:
+            await self._answer_kept(self._on_new_message, kept)
+        return len(waiting)
+
+    async def _answer_kept(self, on_new_message, kept: WaitingText) -> None:
+        sender_id = sender_id_for(kept.number)
+        lock = self._locks.get(sender_id)
+        if lock is None:
+            lock = self._locks[sender_id] = asyncio.Lock()
+        async with lock:
+            person_id = await asyncio.to_thread(_person_for_number, kept.number)
+            replies, failed, crisis = await self._run_turn(on_new_message, kept.text, sender_id, kept.message_sid)
+            outcome = Outcome.apology if failed else Outcome.crisis_replies if crisis else Outcome.replies
+            if failed:  # told once already: keep it quietly for the next try
+                await asyncio.to_thread(_keep_again, kept, utc_now())
+                return
+            await self._settle(kept.message_sid, kept.number, sender_id, person_id, outcome, replies, kept.text, crisis)
+
+
+class _ReplyCollector(CollectingOutputChannel):
+    """Collects the replies, and the names of the responses they came from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.responses: set[str] = set()
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        if message.get("utter_action"):
+            self.responses.add(str(message["utter_action"]))
+        await super().send_response(recipient_id, message)
 
 
 def _bot_reply(sent: dict) -> BotReply:
@@ -208,9 +289,24 @@ def _take_in(message_sid: str, number: str, now) -> Arrival:
         return take_in(session, message_sid, number, now)
 
 
-def _finish(**turn) -> None:
+def _finish(**turn) -> list[str]:
     with unit_of_work() as session:
-        finish_turn(session, now=utc_now(), **turn)
+        return finish_turn(session, now=utc_now(), **turn)
+
+
+def _take_waiting() -> list[WaitingText]:
+    with unit_of_work() as session:
+        return take_waiting(session, utc_now())
+
+
+def _keep_again(kept: WaitingText, now) -> None:
+    with unit_of_work() as session:
+        keep_for_retry(session, kept.message_sid, kept.number, kept.text, now)
+
+
+def _person_for_number(number: str) -> str:
+    with unit_of_work() as session:
+        return person_for_address(session, CHANNEL, sender_id_for(number)).id
 
 
 def _record_status(provider_id: str, state: str, error_code: str) -> None:

@@ -49,6 +49,8 @@ ACTIONS = frozenset({
     # carers (bot/services/carers.py): linking, a carer reading what was shared, their messages
     "carer_code_issued", "carer_linked", "carer_unlinked", "carer_viewed_shared",
     "carer_message_left", "carer_messages_viewed",
+    # SMS: crisis help asked for from a number that had sent STOP (bot/services/sms_turns.py)
+    "crisis_help_after_opt_out",
 })
 
 

@@ -13,8 +13,10 @@ import yaml
 from bot.settings import PROJECT_ROOT, Settings
 
 CRISIS_CONTENT_PATH = PROJECT_ROOT / "content" / "crisis.yml"
-MESSAGE_KEYS = ("for_self", "for_someone_else", "contacts_on_request", "not_what_i_meant", "not_what_i_meant_hint")
-MESSAGES_WITH_CONTACTS = ("for_self", "for_someone_else", "contacts_on_request", "not_what_i_meant")
+MESSAGE_KEYS = (
+    "for_self", "for_someone_else", "contacts_on_request", "not_what_i_meant", "not_what_i_meant_hint", "turn_failed",
+)
+MESSAGES_WITH_CONTACTS = ("for_self", "for_someone_else", "contacts_on_request", "not_what_i_meant", "turn_failed")
 
 
 @dataclass(frozen=True)

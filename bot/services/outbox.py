@@ -17,6 +17,11 @@ from sqlalchemy.orm import Session
 from bot.store.models import utc_now
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
 
+# A reply to a crisis message: never cancelled (not by STOP, not by a carrier opt-out report)
+# and sent even to a number that opted out; Twilio may still refuse it, and that is recorded.
+CRISIS_REPLY_PURPOSE = "crisis_reply"
+NEVER_CANCELLED_PURPOSES = frozenset({CRISIS_REPLY_PURPOSE})
+
 MAX_ATTEMPTS = 6
 FIRST_RETRY_AFTER = timedelta(seconds=30)
 STALE_CLAIM_AFTER = timedelta(minutes=5)
@@ -55,6 +60,20 @@ def enqueue(
     session.add(message)
     session.flush()
     return message
+
+
+def ids_for_keys(session: Session, idempotency_keys: list[str]) -> list[str]:
+    """The ids of the queued messages with these idempotency keys, in the keys' order."""
+    if not idempotency_keys:
+        return []
+    found = dict(
+        session.execute(
+            select(OutboxMessage.idempotency_key, OutboxMessage.id).where(
+                OutboxMessage.idempotency_key.in_(idempotency_keys)
+            )
+        ).all()
+    )
+    return [found[key] for key in idempotency_keys if key in found]
 
 
 def claim(session: Session, message_id: str, now: datetime | None = None) -> bool:
@@ -132,13 +151,16 @@ def note_uncertain(message: OutboxMessage, error: str) -> None:
 
 
 def cancel_pending_for(session: Session, person_id: str, channel: str) -> int:
-    """Stop everything still queued to a person on a channel (for example after STOP)."""
+    """Stop everything still queued to a person on a channel (for example after STOP), except
+    replies to a crisis message: a STOP sent a second after a crisis text must not take the
+    crisis contacts away."""
     result = session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.person_id == person_id,
             OutboxMessage.channel == channel,
             OutboxMessage.status == OutboxStatus.pending,
+            OutboxMessage.purpose.notin_(sorted(NEVER_CANCELLED_PURPOSES)),
         )
         .values(status=OutboxStatus.cancelled)
         .execution_options(synchronize_session=False)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.services.people import person_for_address
@@ -89,6 +90,63 @@ def payload_for_reply(text: str, choices: tuple[str, ...]) -> str | None:
 
 
 def mark_answered(session: Session, message_sid: str, now: datetime) -> None:
+    """Answered: any copy of the text kept to answer later is dropped."""
     row = session.get(SmsInboundMessage, message_sid)
     if row is not None:
         row.answered_at = now
+        give_up(row)
+
+
+# -- texts kept to answer later ----------------------------------------------------------------
+
+# A text whose turn could not be run is tried again after these waits, then given up (the
+# person was told at once how to get help, and that the text is kept).
+RETRY_WAITS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
+
+
+@dataclass(frozen=True)
+class WaitingText:
+    message_sid: str
+    number: str
+    text: str
+
+
+def keep_for_retry(session: Session, message_sid: str, number: str, text: str, now: datetime) -> None:
+    """Keep a text that could not be answered (encrypted), to try again later. Not answered."""
+    row = session.get(SmsInboundMessage, message_sid)
+    if row is None:
+        return
+    attempts = (row.attempts or 0) + 1
+    row.attempts = attempts
+    if attempts > len(RETRY_WAITS):
+        give_up(row)
+        return
+    row.waiting_text, row.waiting_number = text, number
+    row.retry_after = now + RETRY_WAITS[attempts - 1]
+
+
+def give_up(row: SmsInboundMessage) -> None:
+    row.waiting_text = row.waiting_number = row.retry_after = None
+
+
+def take_waiting(session: Session, now: datetime, limit: int = 20) -> list[WaitingText]:
+    """Texts due to be tried again, taken so no other rasa server tries the same one at once
+    (their retry time moves on; a successful turn clears them, a failed one keeps them)."""
+    rows = session.execute(
+        select(SmsInboundMessage)
+        .where(SmsInboundMessage.retry_after.is_not(None), SmsInboundMessage.retry_after <= now,
+               SmsInboundMessage.answered_at.is_(None))
+        .order_by(SmsInboundMessage.received_at)
+        .limit(limit)
+    ).scalars().all()
+    taken = []
+    for row in rows:
+        claimed = session.execute(
+            update(SmsInboundMessage)
+            .where(SmsInboundMessage.message_sid == row.message_sid, SmsInboundMessage.retry_after == row.retry_after)
+            .values(retry_after=now + RETRY_WAITS[-1])
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed and row.waiting_text is not None and row.waiting_number is not None:
+            taken.append(WaitingText(row.message_sid, row.waiting_number, row.waiting_text))
+    return taken

@@ -4,14 +4,22 @@ the bot's replies, queued in the outbox to be sent by the worker.
 The order of the rules is the point:
 1. a crisis message is answered, whatever keyword it is and even after STOP (the person has
    just written to us in crisis; Twilio may still refuse to deliver to an opted-out number,
-   and that refusal is recorded);
+   and that refusal is recorded). The reply is queued as a crisis reply: STOP never cancels
+   it and the webhook sends it at once (bot/channels/sms.py). If the dialogue failed, the
+   crisis contacts are sent from content/crisis.yml instead;
 2. STOP (and STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT) records the opt-out, cancels everything
-   still queued to the person, and sends nothing (Twilio sends its own confirmation);
-3. after STOP nothing is sent until START (or YES, UNSTOP), which is answered from content;
+   still queued to the person except crisis replies, and sends nothing (Twilio sends its own
+   confirmation, which docs/deployment.md asks the service to word from content/sms.yml);
+3. after STOP, HELP and a request for the crisis contacts are still answered (Twilio may refuse
+   them; the request is audited, without its text), and START (or YES, UNSTOP) is answered from
+   content; everything else gets nothing until START;
 4. a number over its rate limit (bot/services/rate_limits.py) gets one "please slow down"
    from content/sms.yml and then nothing until the window passes; its texts are not taken in;
 5. HELP (or INFO) is answered from content/sms.yml;
-6. anything else gets the bot's replies, split for SMS, with buttons as numbered choices.
+6. anything else gets the bot's replies, split for SMS, with buttons as numbered choices;
+7. if the turn failed on our side (the action server down), the person is told at once, with
+   where to get help now, and the text is kept (encrypted) to be answered later
+   (bot/services/sms_inbound.py): it is not marked answered.
 
 Everything here happens in the caller's unit of work: the replies are queued in the same
 transaction that marks the text answered, so a text is answered once or not at all.
@@ -24,16 +32,18 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.services import outbox
+from bot.services import audit, outbox
+from bot.services.crisis_content import load_crisis_content
+from bot.services.outbox import CRISIS_REPLY_PURPOSE
 from bot.services.rate_limits import Verdict
 from bot.services.reach import contact_for_number
 from bot.services.sms_content import SmsContent, load_sms_content
-from bot.services.sms_inbound import mark_answered, remember_choices
+from bot.services.sms_inbound import keep_for_retry, mark_answered, remember_choices
 from bot.services.sms_keywords import Keyword, keyword_in
 from bot.services.sms_text import numbered_choices, split_for_sms
+from bot.settings import get_settings
 
 REPLY_PURPOSE = "reply"
-CRISIS_REPLY_PURPOSE = "crisis_reply"  # sent even to a number that opted out (rule 1)
 
 
 def reply_key_prefix(message_sid: str) -> str:
@@ -44,10 +54,11 @@ def reply_key_prefix(message_sid: str) -> str:
 class Outcome(str, enum.Enum):
     replies = "replies"                # the bot's replies
     crisis_replies = "crisis_replies"  # the bot's replies to a crisis message
+    crisis_contacts = "crisis_contacts"  # the contacts from content, without the dialogue
     opt_out = "opt_out"
     opt_in = "opt_in"
     help = "help"
-    apology = "apology"                # the turn failed on our side
+    apology = "apology"                # the turn failed on our side: told so, the text kept
     slow_down = "slow_down"            # over the rate limit: asked once to slow down
     nothing = "nothing"                # opted out, or over the limit again: nothing is sent
 
@@ -76,18 +87,25 @@ def needs_turn(keyword: Keyword | None, opted_out: bool, crisis: bool, limit: Ve
 
 
 def decide(
-    keyword: Keyword | None, opted_out: bool, crisis: bool, turn_failed: bool, limit: Verdict = Verdict.allowed
+    keyword: Keyword | None,
+    opted_out: bool,
+    crisis: bool,
+    turn_failed: bool,
+    limit: Verdict = Verdict.allowed,
+    asks_for_contacts: bool = False,
 ) -> Outcome:
     if crisis:
-        return Outcome.apology if turn_failed else Outcome.crisis_replies
+        return Outcome.crisis_contacts if turn_failed else Outcome.crisis_replies
     if keyword is Keyword.opt_out:
         return Outcome.opt_out
     if opted_out and keyword is Keyword.opt_in:
         return Outcome.opt_in  # like STOP, START is always honoured
+    if opted_out and asks_for_contacts:
+        return Outcome.crisis_contacts  # no dialogue after STOP, but never silence on "who can I call?"
     if limit is not Verdict.allowed:
         return Outcome.slow_down if limit is Verdict.slow_down and not opted_out else Outcome.nothing
     if opted_out:
-        return Outcome.opt_in if keyword is Keyword.opt_in else Outcome.nothing
+        return Outcome.help if keyword is Keyword.help else Outcome.nothing
     if keyword is Keyword.help:
         return Outcome.help
     return Outcome.apology if turn_failed else Outcome.replies
@@ -128,14 +146,21 @@ def finish_turn(
     outcome: Outcome,
     replies: list[BotReply],
     now: datetime,
+    text: str = "",
+    crisis: bool = False,
 ) -> list[str]:
-    """Apply the outcome and queue what is to be sent. Returns the queued texts."""
+    """Apply the outcome and queue what is to be sent. Returns the queued texts; when the
+    outcome `is_urgent`, the caller sends them at once (their keys: `reply_key`)."""
     content = load_sms_content()
     bodies: list[str] = []
     payloads: list[str] | None = None  # None: the choices last offered still stand
     contact = contact_for_number(session, number)
     if outcome in (Outcome.replies, Outcome.crisis_replies):
         bodies, payloads = sms_bodies(replies, content)
+    elif outcome is Outcome.crisis_contacts:
+        bodies = split_for_sms(crisis_contacts_text(crisis))
+        if contact is not None and contact.opted_out_at is not None:
+            audit.record(session, None, "crisis_help_after_opt_out", person_id, actor_kind="system", now=now)
     elif outcome is Outcome.opt_out:
         if contact is not None and contact.opted_out_at is None:
             contact.opted_out_at = now
@@ -149,15 +174,35 @@ def finish_turn(
         bodies = [content.text("help")]
     elif outcome is Outcome.apology:
         bodies = [content.text("something_went_wrong")]
+        keep_for_retry(session, message_sid, number, text, now)
     elif outcome is Outcome.slow_down:
         bodies = [content.text("slow_down")]
-    purpose = CRISIS_REPLY_PURPOSE if outcome is Outcome.crisis_replies else REPLY_PURPOSE
+    purpose = CRISIS_REPLY_PURPOSE if is_urgent(outcome) else REPLY_PURPOSE
     for index, body in enumerate(bodies):
         outbox.enqueue(
             session, channel="sms", recipient=number, body=body, purpose=purpose, person_id=person_id,
-            idempotency_key=f"{reply_key_prefix(message_sid)}{index}",
+            idempotency_key=reply_key(message_sid, index, outcome),
         )
     if payloads is not None:
         remember_choices(session, sender_id, payloads, now)
-    mark_answered(session, message_sid, now)
+    if outcome is not Outcome.apology:
+        mark_answered(session, message_sid, now)
     return bodies
+
+
+def is_urgent(outcome: Outcome) -> bool:
+    """Crisis replies: never cancelled, sent at once by the webhook."""
+    return outcome in (Outcome.crisis_replies, Outcome.crisis_contacts)
+
+
+def reply_key(message_sid: str, index: int, outcome: Outcome) -> str:
+    """The idempotency key of one queued text. The apology for a failed turn has keys of its
+    own, so the replies sent when the kept text is answered later are not taken for it."""
+    if outcome is Outcome.apology:
+        return f"sms-apology:{message_sid}:{index}"
+    return f"{reply_key_prefix(message_sid)}{index}"
+
+
+def crisis_contacts_text(crisis: bool) -> str:
+    """From content/crisis.yml: the crisis reply for crisis language, else the contacts asked for."""
+    return load_crisis_content(get_settings()).render("for_self" if crisis else "contacts_on_request")

@@ -1,13 +1,14 @@
 """What the SMS channel keeps: which inbound texts it has taken in, and the numbered choices
 it last offered each conversation.
 
-`sms_inbound_messages` holds only Twilio's MessageSid and times, never the number or the text:
-its job is that a replayed or retried webhook is acknowledged and not processed again, even
-after a restart. `sms_choices` maps "1", "2"... to the button payloads of the last reply.
+`sms_inbound_messages` holds Twilio's MessageSid and times: its job is that a replayed or
+retried webhook is acknowledged and not processed again, even after a restart. Only while a
+text could not be answered (the action server was down) does it also keep the text and the
+number, encrypted, to answer it later; both are cleared once it is answered. `sms_choices` maps "1", "2"... to the button payloads of the last reply.
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, String
+from sqlalchemy import Column, DateTime, Integer, String
 
 from bot.store.encrypted import EncryptedText
 from bot.store.models import Base, utc_now
@@ -21,6 +22,11 @@ class SmsInboundMessage(Base):
     # When its replies were queued (or it was settled with nothing to send). Empty after a
     # crash mid-turn: the text was taken in but never answered.
     answered_at = Column(DateTime(timezone=True), nullable=True)
+    # Kept only until answered, when a turn could not be run (bot/services/sms_inbound.py).
+    waiting_text = Column(EncryptedText, nullable=True)
+    waiting_number = Column(EncryptedText, nullable=True)
+    attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    retry_after = Column(DateTime(timezone=True), nullable=True, index=True)
 
 
 class SmsChoices(Base):

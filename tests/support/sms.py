@@ -46,7 +46,8 @@ class SmsServer:
         Sanic.test_mode = True  # several apps (one per "restart") in one process
         self.app = Sanic(f"sms_test_{uuid.uuid4().hex[:8]}", configure_logging=False)
         self.app.ctx.agent = self.agent
-        register([TwilioSmsInput()], self.app, route="/webhooks/")
+        self.channel = TwilioSmsInput()
+        register([self.channel], self.app, route="/webhooks/")
         self.server = await self.app.create_server(
             host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
         )

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from bot.services import outbox
+from bot.services import audit, outbox
+from bot.services.people import person_for_address
 from bot.services.reach import contact_for_number
 from bot.services.sms_content import load_sms_content
-from bot.services.sms_inbound import offered_choices, payload_for_reply, sender_id_for, take_in
+from bot.services.sms_inbound import (
+    RETRY_WAITS, keep_for_retry, offered_choices, payload_for_reply, sender_id_for, take_in, take_waiting,
+)
 from bot.services.sms_keywords import Keyword
 from bot.services.sms_turns import (
     BotReply,
@@ -28,6 +32,7 @@ from bot.services.sms_turns import (
 from bot.store.db import get_engine, unit_of_work
 from bot.store.models import utc_now
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
+from bot.store.sms_models import SmsInboundMessage
 
 _numbers = itertools.count(100)
 
@@ -45,13 +50,14 @@ def _arrive(number: str, sid: str | None = None):
         return take_in(session, sid or _sid(), number, utc_now())
 
 
-def _finish(number: str, outcome: Outcome, replies=(), sid: str | None = None) -> list[str]:
+def _finish(number: str, outcome: Outcome, replies=(), sid: str | None = None, text: str = "", crisis: bool = False) -> list[str]:
     sid = sid or _sid()
-    arrival = _arrive(number, sid)
+    _arrive(number, sid)  # a second turn for the same text (a kept text answered later) takes nothing in
     with unit_of_work() as session:
+        person_id = person_for_address(session, "sms", sender_id_for(number)).id
         return finish_turn(
             session, message_sid=sid, number=number, sender_id=sender_id_for(number),
-            person_id=arrival.person_id, outcome=outcome, replies=list(replies), now=utc_now(),
+            person_id=person_id, outcome=outcome, replies=list(replies), now=utc_now(), text=text, crisis=crisis,
         )
 
 
@@ -104,15 +110,21 @@ def test_the_sender_id_and_the_stored_sid_hold_no_number(migrated_database):
         (Keyword.opt_out, False, True, False, Outcome.crisis_replies),  # never swallowed
         (Keyword.help, False, True, False, Outcome.crisis_replies),
         (Keyword.help, False, False, False, Outcome.help),
-        (Keyword.help, True, False, False, Outcome.nothing),
+        (Keyword.help, True, False, False, Outcome.help),  # after STOP, HELP still says where help is
         (None, True, False, False, Outcome.nothing),
         (None, True, True, False, Outcome.crisis_replies),
         (Keyword.opt_in, True, False, False, Outcome.opt_in),
-        (None, False, True, True, Outcome.apology),
+        (None, False, True, True, Outcome.crisis_contacts),  # the dialogue failed: contacts from content
     ],
 )
 def test_the_rules_in_order(keyword, opted_out, crisis, failed, expected):
     assert decide(keyword, opted_out, crisis, failed) is expected
+
+
+def test_after_stop_a_request_for_the_contacts_gets_them_and_nothing_else_does():
+    assert decide(None, True, False, False, asks_for_contacts=True) is Outcome.crisis_contacts
+    assert decide(None, True, False, False, asks_for_contacts=False) is Outcome.nothing
+    assert decide(None, False, False, False, asks_for_contacts=True) is Outcome.replies  # the dialogue answers it
 
 
 def test_yes_only_opts_back_in_after_stop_and_which_texts_reach_the_dialogue():
@@ -183,3 +195,67 @@ def test_a_crisis_reply_is_marked_so_the_worker_sends_it_even_after_stop(migrate
     assert [message.purpose for message in _queued(sid)] == ["crisis_reply"]
     with unit_of_work() as session:
         assert outbox.due_ids(session)  # queued, not cancelled
+
+
+def test_stop_never_cancels_a_crisis_reply_waiting_to_go(migrated_database):
+    number, crisis_sid, other_sid = _number(), _sid(), _sid()
+    _finish(number, Outcome.crisis_replies, [BotReply("Please call 999.")], crisis_sid)
+    _finish(number, Outcome.replies, [BotReply("Your plan is saved.")], other_sid)
+    _finish(number, Outcome.opt_out)
+    assert [message.status for message in _queued(crisis_sid)] == [OutboxStatus.pending]
+    assert [message.status for message in _queued(other_sid)] == [OutboxStatus.cancelled]
+
+
+def test_when_the_dialogue_fails_on_crisis_language_the_contacts_come_from_content(migrated_database):
+    number, sid = _number(), _sid()
+    bodies = _finish(number, Outcome.crisis_contacts, [], sid, crisis=True)
+    sent = " ".join(bodies)
+    assert "999" in sent and "116 123" in sent and "85258" in sent
+    assert [message.purpose for message in _queued(sid)] == ["crisis_reply"] * len(bodies)
+    with unit_of_work() as session:
+        assert session.get(SmsInboundMessage, sid).answered_at is not None
+
+
+def test_after_stop_a_request_for_the_contacts_is_answered_and_audited_without_its_text(migrated_database):
+    number, sid = _number(), _sid()
+    _finish(number, Outcome.opt_out)
+    bodies = _finish(number, Outcome.crisis_contacts, [], sid, text="who can I call")
+    assert "116 123" in " ".join(bodies)
+    with unit_of_work() as session:
+        person_id = person_for_address(session, "sms", sender_id_for(number)).id
+        entries = [entry for entry in audit.entries_about(session, person_id) if entry.action == "crisis_help_after_opt_out"]
+    assert len(entries) == 1 and "call" not in entries[0].detail
+
+
+def test_a_failed_turn_keeps_the_text_encrypted_not_answered_until_it_is(migrated_database):
+    number, sid = _number(), _sid()
+    now = utc_now()
+    bodies = _finish(number, Outcome.apology, [], sid, text="my triggers are crowds")
+    assert bodies == [load_sms_content().text("something_went_wrong")]
+    with get_engine().connect() as connection:
+        stored = connection.execute(text("SELECT * FROM sms_inbound_messages WHERE message_sid = :sid"), {"sid": sid}).one()
+    assert "crowds" not in str(stored) and number[1:] not in str(stored)
+    with unit_of_work() as session:
+        assert session.get(SmsInboundMessage, sid).answered_at is None
+        assert [k for k in take_waiting(session, now) if k.message_sid == sid] == []  # not before its retry time
+    with unit_of_work() as session:
+        kept = take_waiting(session, now + RETRY_WAITS[0] + timedelta(seconds=5))
+    assert [(k.number, k.text) for k in kept if k.message_sid == sid] == [(number, "my triggers are crowds")]
+    with unit_of_work() as session:  # taken once, by one server
+        assert [k for k in take_waiting(session, now + RETRY_WAITS[0] + timedelta(seconds=5)) if k.message_sid == sid] == []
+    _finish(number, Outcome.replies, [BotReply("Saved: crowds.")], sid)
+    with unit_of_work() as session:
+        row = session.get(SmsInboundMessage, sid)
+        assert row.answered_at is not None and row.waiting_text is None and row.waiting_number is None
+        assert [k for k in take_waiting(session, now + RETRY_WAITS[-1] * 3) if k.message_sid == sid] == []
+
+
+def test_a_kept_text_is_given_up_after_the_last_retry(migrated_database):
+    number, sid = _number(), _sid()
+    _arrive(number, sid)
+    now = utc_now()
+    for _ in range(len(RETRY_WAITS) + 1):
+        with unit_of_work() as session:
+            keep_for_retry(session, sid, number, "hello", now)
+    with unit_of_work() as session:
+        assert session.get(SmsInboundMessage, sid).waiting_text is None
