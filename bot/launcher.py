@@ -1,8 +1,10 @@
 """Start every Alongside process, say where to chat, and stop them all on Ctrl-C.
 
 Each process is one line in `processes()`. The launcher starts them in order, waits until each
-answers its readiness URL, and on Ctrl-C (or if any of them dies) stops every process group it
-started, so nothing is left behind.
+answers its readiness URL, and on Ctrl-C stops every process group it started, so nothing is
+left behind. A process that crashes is started again after a back-off (1 s, then doubling up to
+30 s; logged on stderr); one that crashes RESTART_LIMIT times within RESTART_WINDOW_S stops
+everything, because something is wrong that restarting will not mend.
 """
 from __future__ import annotations
 
@@ -20,6 +22,24 @@ from bot.settings import PROJECT_ROOT, Settings
 
 READY_TIMEOUT_S = 180
 STOP_TIMEOUT_S = 10
+FIRST_RESTART_DELAY_S = 1.0
+MAX_RESTART_DELAY_S = 30.0
+RESTART_LIMIT = 5
+RESTART_WINDOW_S = 300.0
+
+
+class RestartBackoff:
+    """When to start a crashed process again, or None to give up: the wait doubles with each
+    crash in the window, and too many crashes in the window mean giving up."""
+
+    def __init__(self) -> None:
+        self._crashes: list[float] = []
+
+    def next_delay(self, now: float) -> float | None:
+        self._crashes = [at for at in self._crashes if now - at < RESTART_WINDOW_S] + [now]
+        if len(self._crashes) > RESTART_LIMIT:
+            return None
+        return min(MAX_RESTART_DELAY_S, FIRST_RESTART_DELAY_S * 2 ** (len(self._crashes) - 1))
 
 
 @dataclass(frozen=True)
@@ -145,6 +165,32 @@ def _print_where_to_chat(settings: Settings) -> None:
     print(where_to_chat(settings), flush=True)
 
 
+def _watch(wanted: list[Process], children: list[subprocess.Popen], environment: dict[str, str]) -> int:
+    """Restart whatever crashes, with a back-off, until Ctrl-C; 1 if a process keeps crashing."""
+    backoffs = [RestartBackoff() for _ in wanted]
+    restart_at: dict[int, float] = {}
+    while True:
+        time.sleep(0.5)
+        now = time.monotonic()
+        for index, (process, child) in enumerate(zip(wanted, children)):
+            if index in restart_at:
+                if now >= restart_at[index]:
+                    del restart_at[index]
+                    print(f"Restarting the {process.name}.", file=sys.stderr, flush=True)
+                    children[index] = _start(process, environment)
+                continue
+            if child.poll() is None:
+                continue
+            delay = backoffs[index].next_delay(now)
+            if delay is None:
+                print(f"The {process.name} keeps stopping (exit code {child.returncode}); "
+                      "stopping everything else.", file=sys.stderr, flush=True)
+                return 1
+            print(f"The {process.name} stopped unexpectedly (exit code {child.returncode}); "
+                  f"starting it again in {delay:g} s.", file=sys.stderr, flush=True)
+            restart_at[index] = now + delay
+
+
 def _stop_requested(*_: object) -> None:
     raise KeyboardInterrupt
 
@@ -170,11 +216,7 @@ def run(settings: Settings, model: Path, shell: bool = False) -> int:
             ]
             return subprocess.run(command, cwd=PROJECT_ROOT, env=environment).returncode
         _print_where_to_chat(settings)
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        stopped = next(p.name for p, c in zip(wanted, children) if c.poll() is not None)
-        print(f"The {stopped} stopped unexpectedly; stopping everything else.", file=sys.stderr)
-        return 1
+        return _watch(wanted, children, environment)
     except KeyboardInterrupt:
         print("\nStopping Alongside...", flush=True)
         return 0

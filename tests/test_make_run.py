@@ -199,6 +199,41 @@ async def test_the_web_chat_answers_over_socketio_and_refuses_intent_injection(r
         assert "medical advice" not in injected and "didn't understand" in injected
 
 
+def test_broken_unicode_with_crisis_language_gets_the_contacts_over_rest(running_alongside):
+    _, port, _, _ = running_alongside
+    # A lone surrogate, as a JSON escape: half an emoji, which made spaCy raise (no reply at all).
+    status, replies = post(port, b'{"sender": "make-run-6", "message": "\\ud83d I want to kill myself"}')
+    text = "\n".join(reply.get("text", "") for reply in replies)
+    assert status == 200 and "116 123" in text and "999" in text
+
+
+def action_server_pids(launcher_pid: int) -> list[int]:
+    return [pid for pid in child_pids(launcher_pid)
+            if b"bot.action_server" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def test_with_the_action_server_killed_the_reply_is_kind_and_the_launcher_restarts_it(running_alongside):
+    launcher, port, output, _ = running_alongside
+    (action_server,) = action_server_pids(launcher.pid)
+    launcher.send_signal(signal.SIGSTOP)  # so it cannot restart the action server yet
+    try:
+        os.killpg(action_server, signal.SIGKILL)
+        while alive(action_server):
+            time.sleep(0.05)
+        reply = say(port, "make-run-7", "hello")  # the guard retries for ~3 s, then gives up kindly
+        assert "something went wrong" in reply and "116 123" in reply and "999" in reply
+    finally:
+        launcher.send_signal(signal.SIGCONT)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        if "I'm Alongside" in say(port, "make-run-7", "hello"):
+            break
+    else:
+        pytest.fail("The action server was not started again.")
+    assert action_server_pids(launcher.pid) and action_server_pids(launcher.pid) != [action_server]
+
+
 def test_ctrl_c_stops_every_process(running_alongside):
     launcher, port, _, _ = running_alongside
     children = child_pids(launcher.pid)

@@ -14,6 +14,8 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.channels.crisis_check import turn_failed_text
+from bot.rasa_action_guard import ActionServerUnavailable
 from bot.services.inbound_text import clean_inbound_text
 
 logger = logging.getLogger(__name__)
@@ -54,8 +56,9 @@ class SafeRestInput(InputChannel):
             )
             try:
                 await on_new_message(message)
-            except Exception:
+            except (Exception, ActionServerUnavailable):
                 logger.exception("A REST message could not be handled (text not logged).")
+                collector.messages.append({"recipient_id": message.sender_id, "text": turn_failed_text()})
             return response.json(collector.messages)
 
         return webhook

@@ -31,7 +31,8 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from socketio import AsyncServer
 
-from bot.channels.crisis_check import must_let_through
+from bot.channels.crisis_check import must_let_through, turn_failed_text
+from bot.rasa_action_guard import ActionServerUnavailable
 from bot.services.inbound_text import clean_inbound_text
 from bot.services.rate_limits import SenderRateLimiter, Verdict
 from bot.services.webchat_content import MAX_MESSAGE_CHARS, load_webchat_content
@@ -232,8 +233,9 @@ class WebChatInput(InputChannel):
             message = UserMessage(cleaned, WebChatOutput(sio), sender_id, input_channel=CHANNEL)
             try:
                 await on_new_message(message)
-            except Exception:
+            except (Exception, ActionServerUnavailable):
                 logger.exception("A web chat message could not be handled (text not logged).")
+                await WebChatOutput(sio).send_text_message(sender_id, turn_failed_text())
 
         @sio.on("history_request")
         async def history_request(sid: str, *_: Any) -> None:

@@ -16,7 +16,7 @@ from bot.services.wrap_content import gsm7_problem
 from bot.settings import PROJECT_ROOT
 
 SMS_CONTENT_PATH = PROJECT_ROOT / "content" / "sms.yml"
-TEXT_IDS = ("help", "opted_in", "something_went_wrong", "slow_down")
+TEXT_IDS = ("help", "opt_out_confirmation", "opted_in", "something_went_wrong", "slow_down")
 
 
 @dataclass(frozen=True)

@@ -25,3 +25,14 @@ def test_never_starts_with_a_slash_and_never_grows(text):
     cleaned = clean_inbound_text(text)
     assert not cleaned.startswith("/")
     assert len(cleaned) <= len(text)
+
+
+def test_a_lone_surrogate_goes_and_the_words_stay():
+    assert clean_inbound_text("\ud83d I want to kill myself") == "I want to kill myself"
+    assert clean_inbound_text("hi \udc00there") == "hi there"
+    assert clean_inbound_text("walking 😀 helps") == "walking 😀 helps"  # a whole emoji stays
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=())))
+def test_what_is_left_can_always_be_encoded(text):
+    clean_inbound_text(text).encode("utf-8")  # raises on a lone surrogate
