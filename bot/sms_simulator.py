@@ -9,7 +9,6 @@ up it refuses: the replies would be real texts to that number.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 import urllib.error
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.services.phone_numbers import is_e164
 from bot.services.sms_delivery import read_sink
 from bot.services.sms_turns import reply_key_prefix
 from bot.services.twilio_signing import signature_for, signed_url
@@ -30,7 +30,6 @@ from bot.store.outbox_models import OutboxMessage, OutboxStatus
 WEBHOOK_PATH = "/webhooks/twilio/webhook"
 DEFAULT_FROM = "+447700900123"  # Ofcom's range for drama: never a real person's number
 SIMULATED_ACCOUNT = "AC" + "0" * 32
-_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _SETTLED = (OutboxStatus.sent, OutboxStatus.failed, OutboxStatus.cancelled, OutboxStatus.unknown)
 
 
@@ -56,7 +55,7 @@ def main(settings: Settings, argv: list[str]) -> int:
         print("Twilio is set up, so the replies would be real texts to that number. The simulator only "
               "works without TWILIO_* settings (replies then go to the local SMS sink).", file=sys.stderr)
         return 2
-    if not _E164.match(options.number):
+    if not is_e164(options.number):
         print("--from must be a phone number in international form, like +447700900123.", file=sys.stderr)
         return 2
     message_sid = "SM" + uuid.uuid4().hex

@@ -18,6 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.services import audit, bucket, wrap
+from bot.services.erasure import is_gone_or_going
 from bot.services.export_links import DATA_EXPORT, person_for_export_token
 from bot.services.personal_data import as_json, collect
 from bot.services.personal_data_export import personal_data_html
@@ -49,9 +50,10 @@ class PlanExportChannel(InputChannel):
             now = datetime.now(timezone.utc)
             person_id = person_for_export_token(token, now)
             if person_id is None:
-                text = load_wrap_content().text("export_link_expired")
-                return response.text(text, status=404, headers=SECURITY_HEADERS)
+                return _expired()
             with unit_of_work() as session:
+                if is_gone_or_going(session, person_id):
+                    return _expired()
                 plan = wrap.plan_for(session, person_id)
                 items = wrap.current_items(session, plan)
                 html = plan_html(items, generated_at=now, bucket=bucket.texts(session, person_id))
@@ -65,6 +67,8 @@ class PlanExportChannel(InputChannel):
             if person_id is None:
                 return _expired()
             with unit_of_work() as session:
+                if is_gone_or_going(session, person_id):
+                    return _expired()
                 html = personal_data_html(collect(session, person_id), now, json_url=f"{token}/json")
                 audit.record(session, person_id, "data_exported", person_id, "everything:readable", actor_kind="person", now=now)
             return response.html(html, headers=SECURITY_HEADERS)
@@ -76,6 +80,8 @@ class PlanExportChannel(InputChannel):
             if person_id is None:
                 return _expired()
             with unit_of_work() as session:
+                if is_gone_or_going(session, person_id):
+                    return _expired()
                 body = as_json(collect(session, person_id), now)
                 audit.record(session, person_id, "data_exported", person_id, "everything:json", actor_kind="person", now=now)
             headers = {**SECURITY_HEADERS, "Content-Disposition": 'attachment; filename="alongside-my-data.json"'}

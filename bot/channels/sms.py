@@ -44,6 +44,7 @@ from bot.rasa_action_guard import ActionServerUnavailable
 from bot.services.inbound_text import clean_inbound_text
 from bot.services.rate_limits import SenderRateLimiter, Verdict
 from bot.services.people import person_for_address
+from bot.services.phone_numbers import is_e164
 from bot.services.sms_inbound import (
     CHANNEL, Arrival, WaitingText, keep_for_retry, payload_for_reply, sender_id_for, take_in, take_waiting,
 )
@@ -61,7 +62,6 @@ logger = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 64 * 1024  # a text is at most 1,600 characters; Twilio's parameters add a little
 _MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
-MAX_NUMBER_LENGTH = 64
 EMPTY_TWIML = str(MessagingResponse())
 RETRY_POLL_SECONDS = 15  # how often kept texts (a failed turn) are looked for
 
@@ -114,8 +114,8 @@ class TwilioSmsInput(InputChannel):
             if refusal is not None:
                 return refusal
             message_sid, number = _first(params, "MessageSid"), _first(params, "From").strip()
-            if not _MESSAGE_SID.match(message_sid) or not number or len(number) > MAX_NUMBER_LENGTH:
-                return response.text("A text needs a MessageSid and a From number.", status=400)
+            if not _MESSAGE_SID.match(message_sid) or not is_e164(number):
+                return response.text("A text needs a MessageSid and a From number (E.164).", status=400)
             return await self._receive(request, on_new_message, message_sid, number, _first(params, "Body"))
 
         @twilio.route("/status", methods=["POST"])

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.services import audit, outbox
 from bot.services.personal_data import erase
 from bot.services.personal_data_export import personal_data_content
-from bot.store.models import CaseloadEntry, utc_now
+from bot.store.models import CaseloadEntry, Person, utc_now
 from bot.store.privacy_models import ErasureRequest
 from bot.store.staff_models import StaffAccount
 
@@ -34,6 +34,16 @@ def request_erasure(session: Session, person_id: str, now: datetime | None = Non
     session.flush()
     audit.record(session, person_id, "erasure_requested", person_id, f"request:{request.id}", actor_kind="person", now=now)
     return request
+
+
+def is_gone_or_going(session: Session, person_id: str) -> bool:
+    """True once a person asked to be erased (or is erased): nothing of theirs is shown any more,
+    not even through a link made before they asked."""
+    if session.get(Person, person_id) is None:
+        return True
+    return session.execute(
+        select(ErasureRequest.id).where(ErasureRequest.person_id == person_id).limit(1)
+    ).first() is not None
 
 
 def due_erasure_ids(session: Session, now: datetime | None = None) -> list[str]:

@@ -15,6 +15,12 @@ class PhoneNumberError(ValueError):
     """Not a phone number we can use; the message says what was expected."""
 
 
+def is_e164(number: str) -> bool:
+    """Whether this is a whole number in E.164, as Twilio sends From: checked before anything
+    else is done with an inbound text (a forged From such as "<script>" is refused)."""
+    return bool(_E164.match(number))
+
+
 def normalise_phone(raw: str) -> str:
     number = _SEPARATORS.sub("", raw.strip())
     if number.startswith("00"):

@@ -115,12 +115,22 @@ def accepts(*fields: str) -> Callable:
 # -- the app ----------------------------------------------------------------------------------
 
 
+DASHBOARD_STATIC_FILES = {"dashboard.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
+
+
 def create_app(name: str = "alongside_dashboard") -> Sanic:
     app = Sanic(name, error_handler=DashboardErrors(), configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
     app.config.REQUEST_TIMEOUT = 30
     app.config.FALLBACK_ERROR_FORMAT = "html"
-    app.static("/static", str(WEB_DIR / "static"), name="static")
+
+    @app.get("/static/<name>")
+    async def static(_: Request, name: str):
+        # Only the dashboard's own files, by name: no directory listing, no path, never a 500.
+        content_type = DASHBOARD_STATIC_FILES.get(name)
+        if content_type is None:
+            return problem_page(404)
+        return response.raw((WEB_DIR / "static" / name).read_bytes(), content_type=content_type)
 
     @app.middleware("response")
     async def headers(request: Request, reply: response.HTTPResponse) -> None:

@@ -105,6 +105,15 @@ async def test_signed_but_malformed_requests_get_a_clear_400(server, number):
     assert answer.status == 400
 
 
+@pytest.mark.parametrize("sender", ["<script>alert(1)</script>", "07700900123", "+44 7700 900123", "+0123456789", ""])
+async def test_a_signed_text_from_a_number_that_is_not_e164_gets_400_and_nothing_is_stored(server, sender):
+    sid = new_sid()
+    answer = await server.post(WEBHOOK, {"MessageSid": sid, "From": sender, "Body": "hello"})
+    assert answer.status == 400 and "E.164" in answer.text
+    with unit_of_work() as session:
+        assert session.get(SmsInboundMessage, sid) is None
+
+
 async def test_behind_a_proxy_the_url_comes_from_public_base_url(server, number, monkeypatch):
     public = "https://alongside.example.org"
     with_settings(monkeypatch, public_base_url=public)

@@ -246,6 +246,12 @@ def test_wrong_methods_and_unknown_pages_get_plain_pages(browser):
     assert reply.status_code == 405 and "Traceback" not in reply.text
 
 
+@pytest.mark.parametrize("path", ["/static/", "/static", "/static/../app.py", "/static/%2e%2e/app.py", "/static/nothing.css"])
+def test_static_paths_that_are_not_a_file_get_a_plain_404(browser, path):
+    reply = browser.get(path)
+    assert reply.status_code == 404 and "Traceback" not in reply.text and "File" not in reply.text
+
+
 def test_every_page_carries_the_security_headers(browser, coordinator):
     username, coordinator_id = coordinator
     person_id, _ = person_on_caseload(username, coordinator_id)
