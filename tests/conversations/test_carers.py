@@ -180,8 +180,11 @@ async def test_asking_to_leave_a_message_asks_for_it_and_crisis_words_are_never_
     assert all(contact in crisis for contact in CONTACTS)
     with unit_of_work() as session:
         assert session.execute(select(CarerMessage).where(CarerMessage.about_person_id == person_id)).first() is None
-    assert "What would you like" in await carer.say_text("leave a message")
-    assert "OK, I have not sent anything" in await carer.say_text("cancel")
+    ask = await carer.say_text("leave a message")
+    assert "What would you like" in ask and '"done"' in ask  # by SMS, CANCEL would stop every text
+    assert "OK, I have not sent anything" in await carer.say_text("done")
+    with unit_of_work() as session:
+        assert session.execute(select(CarerMessage).where(CarerMessage.about_person_id == person_id)).first() is None
 
 
 async def test_an_unlinked_carer_is_told_how_to_reach_the_team(carer):
