@@ -21,7 +21,8 @@ class Keyword(str, enum.Enum):
 
 
 _KEYWORDS = {
-    **{word: Keyword.opt_out for word in ("stop", "stopall", "unsubscribe", "cancel", "end", "quit")},
+    # OPTOUT and REVOKE: on Twilio's Advanced Opt-Out list too (they opt the number out there).
+    **{word: Keyword.opt_out for word in ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke")},
     **{word: Keyword.opt_in for word in ("start", "yes", "unstop")},
     **{word: Keyword.help for word in ("help", "info")},
 }
