@@ -47,3 +47,29 @@ def test_every_setting_the_compose_file_sets_is_one_alongside_or_rasa_reads():
     rasa_own = {"SQL_POOL_SIZE", "SQL_MAX_OVERFLOW"}
     for name in compose()["services"]["web"]["environment"]:
         assert name in rasa_own or f'"{name}"' in known or f"\n{name}=" in known, name
+
+
+PUBLIC_PATHS = {
+    "/webhooks/webchat", "/webhooks/webchat/", "/webhooks/webchat/static/*", "/webhooks/webchat/socket.io/*",
+    "/webhooks/plan/export/*", "/webhooks/plan/data/*", "/webhooks/twilio/webhook", "/webhooks/twilio/status",
+}
+
+
+def test_the_proxy_exposes_only_the_public_routes_of_the_rasa_servers():
+    caddyfile = (PROJECT_ROOT / "deploy" / "Caddyfile").read_text()
+    lines = [line.strip() for line in caddyfile.splitlines() if not line.strip().startswith("#")]
+    (matcher,) = [line for line in lines if line.startswith("@public path ")]
+    assert set(matcher.split()[2:]) == PUBLIC_PATHS
+    assert not any("/webhooks/rest" in path for path in matcher.split())
+    # The rasa servers are proxied only inside `handle @public`; everything else is a 404.
+    rasa_proxies = [index for index, line in enumerate(lines) if line.startswith("reverse_proxy rasa-")]
+    assert len(rasa_proxies) == 1 and lines[rasa_proxies[0] - 1] == "handle @public {"
+    assert 'respond "Not found." 404' in lines
+
+
+def test_internal_services_publish_no_port_and_the_action_server_is_not_proxied():
+    services = compose()["services"]
+    for name in ("postgres", "redis", "action", "rasa-1", "rasa-2", "web", "worker", "migrate"):
+        assert not services[name].get("ports"), name
+    caddyfile = (PROJECT_ROOT / "deploy" / "Caddyfile").read_text()
+    assert "action:" not in caddyfile and "5055" not in caddyfile and "postgres" not in caddyfile
