@@ -18,7 +18,7 @@ FIND_PYTHON310 = for candidate in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versi
 	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then echo "$$candidate"; break; fi; \
 	done
 
-.PHONY: help run test shell train validate migrate clean browser-deps lock audit bench
+.PHONY: help run test shell train validate migrate clean browser-deps lock audit bench chaos
 
 help:
 	@echo "make run       start Alongside (rasa server, action server, worker, dashboard) on localhost"
@@ -27,6 +27,7 @@ help:
 	@echo "make train     train the model if anything that shapes it changed"
 	@echo "make validate  check the training data and domain (rasa data validate)"
 	@echo "make bench     measure speed, memory and NLU against Rasa's stock recipe (about 15 min; var/bench.json)"
+	@echo "make chaos     kill the action server, the worker and the database mid-conversation (also in make test)"
 	@echo "make migrate   bring the database up to date"
 	@echo "make clean     remove the virtualenv, node_modules, models and local data (var/)"
 	@echo "make browser-deps  install Debian's Chromium for the browser tests (make test does it)"
@@ -63,6 +64,12 @@ migrate: $(INSTALLED)
 # See bench/run.py and docs/performance.md.
 bench: $(INSTALLED)
 	@$(PY) bench/run.py
+
+# Fault injection: the real launcher on PostgreSQL; the action server, worker and database are
+# taken away in turn mid-conversation (tests/test_chaos.py; make test runs it too).
+chaos: $(INSTALLED)
+	@$(PY) -m bot prepare
+	@$(PY) -m pytest tests/test_chaos.py -q
 
 validate: $(INSTALLED)
 	@$(PY) -m bot prepare

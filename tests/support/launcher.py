@@ -35,8 +35,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(directory: Path) -> RunningAlongside:
-    """Start Alongside on free ports with its own database; raise with its output if it fails."""
+def start(directory: Path, **settings: str) -> RunningAlongside:
+    """Start Alongside on free ports with its own database; raise with its output if it fails.
+    `settings` are more environment variables for every process (DATABASE_URL=... to use
+    another database)."""
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     database = directory / "alongside.db"
     environment = {
@@ -46,6 +48,7 @@ def start(directory: Path) -> RunningAlongside:
         "WEB_PORT": str(web_port),  # the dashboard; never the default 8000 another run may hold
         "ACTION_SERVER_URL": "",
         "DATABASE_URL": f"sqlite:///{database}",
+        **settings,
     }
     launcher = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=environment,
