@@ -15,6 +15,8 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 
+from bot.channels.crisis_check import turn_failed_text
+from bot.rasa_action_guard import ActionServerUnavailable
 from bot.services.inbound_text import clean_inbound_text
 
 
@@ -59,7 +61,10 @@ class Conversation:
     async def say(self, text: str) -> list[Reply]:
         collector = CollectingOutputChannel()
         message = UserMessage(clean_inbound_text(text), collector, self.sender_id, input_channel=self.channel)
-        await self.agent.handle_message(message)
+        try:
+            await self.agent.handle_message(message)
+        except ActionServerUnavailable:  # as our channels do (bot/channels/rest.py, webchat.py)
+            collector.messages.append({"text": turn_failed_text()})
         return [Reply(m.get("text") or "", m.get("buttons") or []) for m in collector.messages]
 
     async def say_text(self, text: str) -> str:
