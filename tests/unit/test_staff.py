@@ -155,7 +155,7 @@ def test_signing_in_clears_only_that_usernames_failures_from_that_address():
 
 
 def test_clearing_an_accounts_failures_lets_every_address_try_it_again():
-    username, person_id = make_coordinator()
+    username, _ = make_coordinator()
     addresses = [fresh_address(), fresh_address()]
     for address in addresses:
         for n in range(5):
@@ -169,9 +169,8 @@ def test_clearing_an_accounts_failures_lets_every_address_try_it_again():
 
 
 def test_a_password_reset_ends_every_session_and_forgets_failures():
-    username, person_id = make_coordinator()
+    username, _ = make_coordinator()
     address, now = fresh_address(), utc_now()
-    tokens = []
     with unit_of_work() as session:
         account = staff.account_by_username(session, username)
         tokens = [web_sessions.start(session, account, None, now) for _ in range(2)]
@@ -205,7 +204,7 @@ def test_a_disabled_account_has_no_session_and_cannot_sign_in_until_enabled():
 
 
 def test_a_session_of_an_account_disabled_behind_its_back_is_refused():
-    username, person_id = make_coordinator()
+    username, _ = make_coordinator()
     now = utc_now()
     with unit_of_work() as session:
         token = web_sessions.start(session, staff.account_by_username(session, username), None, now)
