@@ -1,4 +1,4 @@
-"""`python -m bot admin ...`: coordinators, passwords, enrolment and caseloads.
+"""`python -m bot admin ...`: coordinators, passwords, disabling accounts, enrolment, caseloads.
 `python -m bot audit verify`: check the audit log's hash chain.
 
 For whoever runs the service, on the server. Passwords and phone numbers are never taken from
@@ -51,8 +51,18 @@ def _parser() -> argparse.ArgumentParser:
     caseloads = commands.add_parser("caseloads", help="list coordinators and who is on their caseload")
     caseloads.add_argument("username", nargs="?", help="only this coordinator")
 
-    unlock = commands.add_parser("unlock", help="unlock an account after too many wrong passwords")
+    unlock = commands.add_parser(
+        "unlock", help="forget an account's failed sign-ins, so no address is refused for it any more"
+    )
     unlock.add_argument("username")
+
+    disable = commands.add_parser(
+        "disable-user", help="stop an account signing in and end its sessions now (enable-user undoes it)"
+    )
+    disable.add_argument("username")
+
+    enable = commands.add_parser("enable-user", help="let a disabled account sign in again")
+    enable.add_argument("username")
     return parser
 
 
@@ -92,9 +102,11 @@ def _set_password(arguments, stdin, out) -> int:
             raise StaffError("The two passwords were different. Please try again.")
     with unit_of_work() as session:
         account = staff.require_account(session, arguments.username)
-        staff.set_password(session, account, password)
-        username = account.username
-    print(f"Password set for {username}. They can sign in now.", file=out)
+        ended = staff.set_password(session, account, password)
+        username, disabled = account.username, staff.is_disabled(account)
+    signed_out = f" {_sessions_ended(ended)}" if ended else ""
+    after = f"It stays disabled until: python -m bot admin enable-user {username}" if disabled else "They can sign in now."
+    print(f"Password set for {username}.{signed_out} {after}", file=out)
     return 0
 
 
@@ -144,11 +156,13 @@ def _caseloads(arguments, _stdin, out) -> int:
             return 0
         for account in accounts:
             people = enrolment.active_caseload(session, account.person_id)
-            locked = " (locked)" if staff.is_locked(account) else ""
+            disabled = " (disabled)" if staff.is_disabled(account) else ""
+            refused = staff.refused_addresses(session, account)
+            throttled = f" (refused from {refused} address{'es' if refused > 1 else ''} for now)" if refused else ""
             password = "" if account.password_hash else " (no password yet)"
             print(
                 f"{account.username}: {account.display_name}, nudged by {account.notify_channel}"
-                f"{locked}{password}, {len(people)} on caseload",
+                f"{disabled}{throttled}{password}, {len(people)} on caseload",
                 file=out,
             )
             for person in people:
@@ -160,10 +174,42 @@ def _caseloads(arguments, _stdin, out) -> int:
 def _unlock(arguments, _stdin, out) -> int:
     with unit_of_work() as session:
         account = staff.require_account(session, arguments.username)
-        staff.unlock(session, account)
+        cleared = staff.clear_failures(session, account)
         username = account.username
-    print(f"Unlocked {username}. They can sign in again.", file=out)
+    print(
+        f"Forgot {cleared} failed sign-in{'' if cleared == 1 else 's'} for {username}: "
+        "no address is refused for them now.",
+        file=out,
+    )
     return 0
+
+
+def _disable_user(arguments, _stdin, out) -> int:
+    with unit_of_work() as session:
+        account = staff.require_account(session, arguments.username)
+        ended = staff.disable(session, account)
+        username = account.username
+    print(
+        f"Disabled {username}: they cannot sign in. {_sessions_ended(ended)}\n"
+        f"Undo it with: python -m bot admin enable-user {username}",
+        file=out,
+    )
+    return 0
+
+
+def _enable_user(arguments, _stdin, out) -> int:
+    with unit_of_work() as session:
+        account = staff.require_account(session, arguments.username)
+        changed = staff.enable(session, account)
+        username = account.username
+    print(f"Enabled {username}. They can sign in again." if changed else f"{username} was not disabled; nothing changed.", file=out)
+    return 0
+
+
+def _sessions_ended(count: int) -> str:
+    if count == 0:
+        return "They had no open session."
+    return "Their open session has ended." if count == 1 else f"Their {count} open sessions have ended."
 
 
 def _when(moment, time: bool = True) -> str:
@@ -178,6 +224,8 @@ _HANDLERS = {
     "enrol-phone": _enrol_phone,
     "caseloads": _caseloads,
     "unlock": _unlock,
+    "disable-user": _disable_user,
+    "enable-user": _enable_user,
 }
 
 

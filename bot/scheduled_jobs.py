@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from bot.services import erasure
+from bot.services import erasure, sign_in_attempts
 from bot.services.checkins import send_due_checkins
 from bot.services.reminders import queue_due_reminders
 from bot.services.retention import forget_old_conversations
@@ -52,6 +52,11 @@ def ask_due_checkins(now: datetime) -> int:
         return len(send_due_checkins(session, now))
 
 
+def forget_old_sign_in_failures(now: datetime) -> int:
+    with unit_of_work() as session:
+        return sign_in_attempts.forget_old(session, now)
+
+
 def timetable() -> list[Job]:
     """Every scheduled job. Add one here in one line."""
     return [
@@ -59,6 +64,7 @@ def timetable() -> list[Job]:
         Job("conversation retention", timedelta(hours=24), forget_old_history),
         Job("coordinator reminders", timedelta(minutes=15), remind_coordinators),
         Job("check-ins", timedelta(minutes=1), ask_due_checkins),
+        Job("sign-in failures over a day old", timedelta(hours=1), forget_old_sign_in_failures),
     ]
 
 

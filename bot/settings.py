@@ -69,8 +69,16 @@ class Settings:
     web_port: int = 8000
     # The dashboard listens on this interface: localhost unless a container needs 0.0.0.0.
     web_host: str = "127.0.0.1"
+    # Sign-in throttling (bot/services/sign_in_attempts.py): failures counted per client address
+    # and per (username, address) over the last SIGN_IN_LOCKOUT_MINUTES; over either limit, that
+    # address is refused until its failures are that old. The owner elsewhere still gets in.
     sign_in_max_failures: int = 5
+    sign_in_max_failures_per_address: int = 20
     sign_in_lockout_minutes: int = 15
+    # How many proxies in front of the dashboard add X-Forwarded-For (0: trust none and use the
+    # socket's address; 1: behind Caddy in deploy/compose.yml). Never more than really exist,
+    # or a client can choose its own address.
+    trusted_proxy_count: int = 0
     web_session_idle_minutes: int = 30
     reminder_working_days: int = 2
     enrolment_code_days: int = 7
@@ -347,7 +355,9 @@ def load_settings() -> Settings:
         web_port=_port("WEB_PORT", 8000),
         web_host=_text("WEB_HOST", "127.0.0.1"),
         sign_in_max_failures=_whole_number("SIGN_IN_MAX_FAILURES", 5, high=100),
+        sign_in_max_failures_per_address=_whole_number("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20, high=1000),
         sign_in_lockout_minutes=_whole_number("SIGN_IN_LOCKOUT_MINUTES", 15, high=24 * 60),
+        trusted_proxy_count=_whole_number("TRUSTED_PROXY_COUNT", 0, low=0, high=5),
         web_session_idle_minutes=_whole_number("WEB_SESSION_IDLE_MINUTES", 30, low=5, high=12 * 60),
         reminder_working_days=_whole_number("REMINDER_WORKING_DAYS", 2, high=30),
         enrolment_code_days=_whole_number("ENROLMENT_CODE_DAYS", 7, high=90),

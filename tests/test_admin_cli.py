@@ -10,10 +10,10 @@ import uuid
 import pytest
 
 from bot.admin import audit_main, main
-from bot.services import enrolment, staff
+from bot.services import enrolment, staff, web_sessions
 from bot.settings import PROJECT_ROOT
 from bot.store.db import unit_of_work
-from bot.store.models import Person
+from bot.store.models import Person, utc_now
 from tests.support.coordinators import make_person
 
 pytestmark = pytest.mark.usefixtures("migrated_database")
@@ -74,22 +74,72 @@ def test_enrol_by_phone_reads_the_number_from_stdin_and_explains_an_unknown_one(
     assert code == 2 and "Nobody has texted Alongside from that number" in capsys.readouterr().err
 
 
-def test_unlock(capsys):
+def test_a_common_password_is_refused_in_plain_words(capsys):
+    username = new_username()
+    admin("create-coordinator", username, "--name", "Sam", "--notify", "email", "--address", "sam@example.org")
+    for common in ("password1234", "Summer2024!!", f"{username}2024"):
+        code, _ = admin("set-password", username, "--password-stdin", stdin=f"{common}\n")
+        assert code == 2 and "too common or too easy to guess" in capsys.readouterr().err
+    with unit_of_work() as session:
+        assert staff.account_by_username(session, username).password_hash is None
+
+
+def test_unlock_forgets_the_failed_sign_ins_that_refuse_an_address(capsys):
     username = new_username()
     admin("create-coordinator", username, "--name", "Ali", "--notify", "email", "--address", "ali@example.org")
     admin("set-password", username, "--password-stdin", stdin="a perfectly good password\n")
     for attempt in range(5):
         with unit_of_work() as session:
-            staff.sign_in(session, username, f"not it {attempt}")
-    assert "(locked)" in admin("caseloads", username)[1]
-    assert admin("unlock", username)[0] == 0
-    assert "(locked)" not in admin("caseloads", username)[1]
+            staff.sign_in(session, username, f"not it {attempt}", address="198.51.100.20")
+    assert "(refused from 1 address for now)" in admin("caseloads", username)[1]
+    code, said = admin("unlock", username)
+    assert code == 0 and "Forgot 5 failed sign-ins" in said
+    assert "refused" not in admin("caseloads", username)[1]
+    with unit_of_work() as session:
+        result = staff.sign_in(session, username, "a perfectly good password", address="198.51.100.20")
+    assert result.outcome is staff.SignIn.ok
+
+
+def test_disable_user_and_enable_user(capsys):
+    username = new_username()
+    admin("create-coordinator", username, "--name", "Ali", "--notify", "email", "--address", "ali@example.org")
+    admin("set-password", username, "--password-stdin", stdin="a perfectly good password\n")
+    with unit_of_work() as session:
+        account = staff.account_by_username(session, username)
+        web_sessions.start(session, account, None, utc_now())
+    code, said = admin("disable-user", username)
+    assert code == 0 and "cannot sign in" in said and "open session has ended" in said and "enable-user" in said
+    assert "(disabled)" in admin("caseloads", username)[1]
+    with unit_of_work() as session:
+        refused = staff.sign_in(session, username, "a perfectly good password")
+    assert refused.outcome is staff.SignIn.refused and refused.refusal is staff.Refusal.disabled
+    code, said = admin("set-password", username, "--password-stdin", stdin="another fine pass phrase\n")
+    assert code == 0 and "stays disabled until" in said
+    assert "Enabled" in admin("enable-user", username)[1]
+    assert "was not disabled" in admin("enable-user", username)[1]
+    with unit_of_work() as session:
+        assert staff.sign_in(session, username, "another fine pass phrase").outcome is staff.SignIn.ok
+
+
+def test_set_password_says_how_many_sessions_it_ended(capsys):
+    username = new_username()
+    admin("create-coordinator", username, "--name", "Ali", "--notify", "email", "--address", "ali@example.org")
+    admin("set-password", username, "--password-stdin", stdin="a perfectly good password\n")
+    with unit_of_work() as session:
+        account = staff.account_by_username(session, username)
+        token = web_sessions.start(session, account, None, utc_now())
+    code, said = admin("set-password", username, "--password-stdin", stdin="another fine pass phrase\n")
+    assert code == 0 and "Their open session has ended" in said
+    with unit_of_work() as session:
+        assert web_sessions.current(session, token, utc_now()) is None
 
 
 @pytest.mark.parametrize(
     ("argv", "problem"),
     [
         (["unlock", "no.such.person"], "There is no coordinator called"),
+        (["disable-user", "no.such.person"], "There is no coordinator called"),
+        (["enable-user", "no.such.person"], "There is no coordinator called"),
         (["enrol-code", "no.such.person"], "There is no coordinator called"),
         (["create-coordinator", "ok.name", "--name", "Sam", "--notify", "email", "--address", "nope"], "email address"),
     ],

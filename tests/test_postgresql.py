@@ -235,3 +235,38 @@ def test_carers_link_by_code_see_only_what_is_shared_and_leave_messages_on_postg
         assert [item.text for item in shown[0].items] == ["my sister"]
         assert carers.leave_message(session, carer_id, "worried", channel="sms", now=now).outcome is carers.MessageOutcome.no_coordinator
     engine.dispose()
+
+
+def test_sign_in_throttling_disabling_and_sessions_work_on_postgresql(postgres_url):
+    """Failures per address (aware timestamps on PostgreSQL), disable and reset ending sessions."""
+    from datetime import timedelta
+
+    from bot.services import staff, web_sessions
+    from bot.store.db import make_engine
+    from bot.store.migrate import upgrade_to_head
+    from bot.store.models import utc_now
+
+    upgrade_to_head(postgres_url)
+    engine = make_engine(postgres_url)
+    Session = sessionmaker(bind=engine, future=True)
+    now = utc_now()
+    with Session.begin() as session:
+        account = staff.create_coordinator(session, "pg.sam", "Sam", "email", "sam@example.org")
+        staff.set_password(session, account, "a long enough test password", now=now)
+        token = web_sessions.start(session, account, None, now)
+    for n in range(5):
+        with Session.begin() as session:
+            staff.sign_in(session, "pg.sam", f"wrong {n}", address="198.51.100.7", now=now)
+    with Session.begin() as session:
+        refused = staff.sign_in(session, "pg.sam", "a long enough test password", address="198.51.100.7", now=now)
+        elsewhere = staff.sign_in(session, "pg.sam", "a long enough test password", address="203.0.113.9", now=now)
+        later = staff.sign_in(
+            session, "pg.sam", "a long enough test password", address="198.51.100.7", now=now + timedelta(minutes=16)
+        )
+    assert refused.refusal is staff.Refusal.throttled
+    assert elsewhere.outcome is staff.SignIn.ok and later.outcome is staff.SignIn.ok
+    with Session.begin() as session:
+        assert staff.disable(session, staff.account_by_username(session, "pg.sam"), now=now) == 1
+        assert web_sessions.current(session, token, now) is None
+        assert staff.sign_in(session, "pg.sam", "a long enough test password", now=now).refusal is staff.Refusal.disabled
+    engine.dispose()

@@ -41,10 +41,11 @@ ACTIONS = frozenset({
     "share_created", "share_acknowledged", "consent_granted", "consent_withdrawn", "consent_declined",
     # a person's own data
     "data_exported", "erasure_requested", "data_erased",
-    # sign-in
-    "sign_in", "sign_in_failed", "sign_in_locked", "sign_out",
-    # administration
-    "coordinator_created", "password_set", "account_unlocked",
+    # sign-in ("sign_in_locked" is from before per-address throttling, kept for old entries)
+    "sign_in", "sign_in_failed", "sign_in_throttled", "sign_in_locked", "sign_out",
+    # administration ("account_unlocked": an account's failed sign-ins cleared)
+    "coordinator_created", "password_set", "sessions_ended", "account_disabled", "account_enabled",
+    "account_unlocked",
     "enrolment_code_issued", "enrolled_by_code", "enrolled_by_phone", "enrolment_code_refused",
     # carers (bot/services/carers.py): linking, a carer reading what was shared, their messages
     "carer_code_issued", "carer_linked", "carer_unlinked", "carer_viewed_shared",

@@ -1,25 +1,26 @@
-"""Care coordinators' accounts: creating them, passwords, signing in, lockout.
+"""Care coordinators' accounts: creating them, passwords, disabling them, signing in.
 
-A coordinator is a Person with the coordinator role plus a StaffAccount. Sign-in counts
-failures; after SIGN_IN_MAX_FAILURES in a row the account is locked for SIGN_IN_LOCKOUT_MINUTES
-(an administrator can unlock it sooner). Every sign-in, failure and lockout is audited, without
-the username or password typed.
+A coordinator is a Person with the coordinator role plus a StaffAccount. Sign-in failures are
+counted per client address (bot/services/sign_in_attempts.py), never as a lock on the account,
+so guessing from one place slows that place down and the owner elsewhere still gets in. Unknown
+username, wrong password, disabled account and throttled address get one and the same answer.
+A password reset and disabling an account end all its sessions at once. Every sign-in, failure,
+throttle and change is audited, without the username or password typed.
 """
 from __future__ import annotations
 
 import enum
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.services import audit, passwords
+from bot.services import audit, passwords, sign_in_attempts, web_sessions
 from bot.services.phone_numbers import PhoneNumberError, normalise_phone
 from bot.services.times import as_utc
 from bot.services.wrap_content import gsm7_problem
-from bot.settings import get_settings
 from bot.store.models import Person, Role, utc_now
 from bot.store.staff_models import StaffAccount
 
@@ -102,7 +103,6 @@ def create_coordinator(
         display_name=display_name,
         notify_channel=notify_channel,
         notify_address=notify_address,
-        failed_sign_ins=0,
     )
     session.add(account)
     session.flush()
@@ -110,28 +110,79 @@ def create_coordinator(
     return account
 
 
-def set_password(session: Session, account: StaffAccount, password: str) -> None:
-    problem = passwords.password_problem(password)
+def set_password(session: Session, account: StaffAccount, password: str, now: datetime | None = None) -> int:
+    """Set or reset a password. Every session of the account ends (whoever may have had the old
+    one is signed out) and its failed sign-ins are forgotten. Returns how many sessions ended."""
+    problem = passwords.password_problem(password, user_inputs=(account.username, account.display_name))
     if problem:
         raise StaffError(problem)
     account.password_hash = passwords.hash_password(password)
-    account.failed_sign_ins = 0
-    account.locked_until = None
     session.flush()
-    audit.record(session, None, "password_set", None, f"staff:{account.person_id}", actor_kind="admin")
+    subject = f"staff:{account.person_id}"
+    audit.record(session, None, "password_set", None, subject, actor_kind="admin", now=now)
+    ended = web_sessions.end_all(session, account.person_id)
+    if ended:
+        audit.record(session, None, "sessions_ended", None, f"{subject} {ended} (password reset)", actor_kind="admin", now=now)
+    sign_in_attempts.clear_for(session, sign_in_attempts.username_key(account.username))
+    return ended
 
 
-def unlock(session: Session, account: StaffAccount) -> None:
-    account.failed_sign_ins = 0
-    account.locked_until = None
+def clear_failures(session: Session, account: StaffAccount) -> int:
+    """`admin unlock`: forget this account's failed sign-ins from every address, so no address
+    is refused for it any more (an address refused for too many usernames stays refused)."""
+    cleared = sign_in_attempts.clear_for(session, sign_in_attempts.username_key(account.username))
     session.flush()
-    audit.record(session, None, "account_unlocked", None, f"staff:{account.person_id}", actor_kind="admin")
+    audit.record(
+        session, None, "account_unlocked", None, f"staff:{account.person_id} {cleared} failures", actor_kind="admin"
+    )
+    return cleared
+
+
+def disable(session: Session, account: StaffAccount, now: datetime | None = None) -> int:
+    """No more sign-ins and every session ends now. Returns how many sessions ended."""
+    now = now or utc_now()
+    subject = f"staff:{account.person_id}"
+    if account.disabled_at is None:
+        account.disabled_at = now
+        session.flush()
+        audit.record(session, None, "account_disabled", None, subject, actor_kind="admin", now=now)
+    ended = web_sessions.end_all(session, account.person_id)
+    if ended:
+        audit.record(session, None, "sessions_ended", None, f"{subject} {ended} (disabled)", actor_kind="admin", now=now)
+    return ended
+
+
+def enable(session: Session, account: StaffAccount, now: datetime | None = None) -> bool:
+    """Undo `disable`. Returns False if the account was not disabled (nothing changes)."""
+    if account.disabled_at is None:
+        return False
+    account.disabled_at = None
+    session.flush()
+    audit.record(session, None, "account_enabled", None, f"staff:{account.person_id}", actor_kind="admin", now=now)
+    return True
+
+
+def is_disabled(account: StaffAccount) -> bool:
+    return account.disabled_at is not None
+
+
+def refused_addresses(session: Session, account: StaffAccount, now: datetime | None = None) -> int:
+    """How many client addresses are refused for this account just now (for the admin)."""
+    return sign_in_attempts.refused_addresses(session, sign_in_attempts.username_key(account.username), now or utc_now())
 
 
 class SignIn(enum.Enum):
     ok = "ok"
-    wrong = "wrong"    # unknown username or wrong password: the same answer for both
-    locked = "locked"  # too many failures; try again later or ask an administrator
+    refused = "refused"  # one answer for every failure, so it tells an attacker nothing
+
+
+class Refusal(enum.Enum):
+    """Why a sign-in was refused: for the audit log and tests, never shown to the person."""
+
+    unknown_username = "unknown username"
+    wrong_password = "wrong password"
+    disabled = "account disabled"
+    throttled = "too many failures from this address"
 
 
 @dataclass(frozen=True)
@@ -139,45 +190,56 @@ class SignInResult:
     outcome: SignIn
     account: StaffAccount | None = None
     previous_visit_at: datetime | None = None
+    refusal: Refusal | None = None
 
 
-def sign_in(session: Session, username: str, password: str, now: datetime | None = None) -> SignInResult:
-    """Check a username and password, counting failures and locking after too many."""
-    settings = get_settings()
+def sign_in(
+    session: Session, username: str, password: str, address: str | None = None, now: datetime | None = None
+) -> SignInResult:
+    """Check a username and password from a client address (its IP; only a keyed hash is kept).
+
+    Unknown username, wrong password, disabled account and a throttled address all take the
+    same time (one scrypt check), count the same way and give the same answer."""
     now = now or utc_now()
-    account = account_by_username(session, username) if USERNAME.match(normalise_username(username)) else None
-    if account is None:
+    typed = normalise_username(username)
+    address_key, username_key = sign_in_attempts.address_key(address), sign_in_attempts.username_key(typed)
+    account = account_by_username(session, typed) if USERNAME.match(typed) else None
+    actor = account.person_id if account is not None else None
+
+    if sign_in_attempts.refusal(session, address_key, username_key, now):
         passwords.verify_password(password, None)  # take as long as a real check
-        audit.record(session, None, "sign_in_failed", None, "unknown username", actor_kind="staff", now=now)
-        return SignInResult(SignIn.wrong)
-    if is_locked(account, now):
-        passwords.verify_password(password, None)
-        audit.record(session, account.person_id, "sign_in_locked", None, "refused while locked", now=now)
-        return SignInResult(SignIn.locked, account)
-    if not passwords.verify_password(password, account.password_hash):
-        account.failed_sign_ins = (account.failed_sign_ins or 0) + 1
-        if account.failed_sign_ins >= settings.sign_in_max_failures:
-            account.locked_until = now + timedelta(minutes=settings.sign_in_lockout_minutes)
-            account.failed_sign_ins = 0
-            session.flush()
-            audit.record(session, account.person_id, "sign_in_locked", None, "locked after failures", now=now)
-            return SignInResult(SignIn.locked, account)
-        session.flush()
-        audit.record(session, account.person_id, "sign_in_failed", None, "wrong password", now=now)
-        return SignInResult(SignIn.wrong)
+        return SignInResult(SignIn.refused, refusal=Refusal.throttled)
+
+    matches = passwords.verify_password(password, account.password_hash if account is not None else None)
+    if account is not None and matches and not is_disabled(account):
+        return _signed_in(session, account, password, address_key, username_key, now)
+
+    refusal = (
+        Refusal.unknown_username if account is None
+        else Refusal.disabled if is_disabled(account)
+        else Refusal.wrong_password
+    )
+    audit.record(session, actor, "sign_in_failed", None, refusal.value, now=now)
+    throttled = sign_in_attempts.record_failure(session, address_key, username_key, now)
+    if throttled:
+        # Recorded once, when it starts; the refused tries after it are not (they are bounded
+        # by nothing, and would let an attacker fill the audit log).
+        audit.record(session, actor, "sign_in_throttled", None, f"{throttled} limit reached", now=now)
+    return SignInResult(SignIn.refused, refusal=refusal)
+
+
+def _signed_in(session: Session, account: StaffAccount, password: str, address_key: str, username_key: str,
+               now: datetime) -> SignInResult:
     if passwords.needs_rehash(account.password_hash):
         account.password_hash = passwords.hash_password(password)
     previous = account.last_visit_at
-    account.failed_sign_ins = 0
-    account.locked_until = None
     account.last_visit_at = now
+    # This username's failures from this address are forgotten; the address's failures for
+    # other usernames still count, so a valid account cannot be used to reset the throttle.
+    sign_in_attempts.clear_for(session, username_key, address_key)
     session.flush()
     audit.record(session, account.person_id, "sign_in", None, "", now=now)
     return SignInResult(SignIn.ok, account, as_utc(previous) if previous else None)
-
-
-def is_locked(account: StaffAccount, now: datetime | None = None) -> bool:
-    return account.locked_until is not None and as_utc(account.locked_until) > (now or utc_now())
 
 
 def coordinator_count(session: Session) -> int:

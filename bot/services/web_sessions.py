@@ -3,8 +3,9 @@
 The browser holds only a random token (256 bits) in an HttpOnly cookie; the database keeps its
 SHA-256, so a copy of the database cannot be used to sign in. Each session has its own CSRF
 token for forms. A session ends after WEB_SESSION_IDLE_MINUTES without a request, after
-MAX_SESSION_HOURS whatever happens, or at sign-out. A new session is made at every sign-in, so
-a token planted before sign-in is worthless.
+MAX_SESSION_HOURS whatever happens, at sign-out, and at once for every session of an account
+whose password is reset or which is disabled (`end_all`). A new session is made at every
+sign-in, so a token planted before sign-in is worthless.
 """
 from __future__ import annotations
 
@@ -65,7 +66,9 @@ def current(session: Session, token: str | None, now: datetime) -> SignedIn | No
         session.flush()
         return None
     account = session.get(StaffAccount, row.staff_id)
-    if account is None:
+    if account is None or account.disabled_at is not None:
+        session.delete(row)
+        session.flush()
         return None
     row.last_seen_at = now
     session.flush()
@@ -83,6 +86,15 @@ def end(session: Session, token: str | None) -> str | None:
     session.delete(row)
     session.flush()
     return staff_id
+
+
+def end_all(session: Session, staff_id: str) -> int:
+    """End every session of one account (password reset, account disabled); returns how many."""
+    ended = session.execute(
+        delete(StaffSession).where(StaffSession.staff_id == staff_id).execution_options(synchronize_session=False)
+    ).rowcount
+    session.flush()
+    return ended or 0
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:

@@ -123,6 +123,11 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
     app.config.REQUEST_TIMEOUT = 30
     app.config.FALLBACK_ERROR_FORMAT = "html"
+    # Sanic reads the client's address from X-Forwarded-For only when told how many proxies
+    # add to it (TRUSTED_PROXY_COUNT); otherwise the header is ignored and the socket counts.
+    trusted_proxies = get_settings().trusted_proxy_count
+    if trusted_proxies:
+        app.config.PROXIES_COUNT = trusted_proxies
 
     @app.get("/static/<name>")
     async def static(_: Request, name: str):
@@ -166,7 +171,9 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
             return problem_page(400, reason="The sign-in form was out of date. Please open it again.")
         now = utc_now()
         with unit_of_work() as session:
-            result = staff.sign_in(session, form.get("username", ""), form.get("password", ""), now=now)
+            result = staff.sign_in(
+                session, form.get("username", ""), form.get("password", ""), address=client_address(request), now=now
+            )
             token = None
             if result.outcome is staff.SignIn.ok:
                 token = web_sessions.start(session, result.account, result.previous_visit_at, now)
@@ -243,6 +250,11 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
         return response.redirect(f"/people/{person_id}?acknowledged={told}", status=303)
 
     return app
+
+
+def client_address(request: Request) -> str:
+    """The client's IP: from the trusted proxies' X-Forwarded-For entry, else the socket's."""
+    return request.remote_addr or request.ip
 
 
 def _sign_in_page(request: Request, notice: str | None = None, status: int = 200) -> response.HTTPResponse:

@@ -14,6 +14,7 @@ ALL = [
     "CONSENT_REVIEW_MONTHS",
     "WEBCHAT_SESSION_DAYS", "LINK_CODE_MINUTES", "LINK_CODE_TRIES_PER_HOUR",
     "REDIS_URL", "REDIS_KEY_PREFIX", "SANIC_WORKERS", "WEB_HOST",
+    "TRUSTED_PROXY_COUNT", "SIGN_IN_MAX_FAILURES", "SIGN_IN_MAX_FAILURES_PER_ADDRESS", "SIGN_IN_LOCKOUT_MINUTES",
 ]
 
 
@@ -64,12 +65,23 @@ def test_relative_sqlite_path_is_taken_from_the_project_root(clean_environment):
         ("WEBCHAT_SESSION_DAYS", "0", "WEBCHAT_SESSION_DAYS"),
         ("LINK_CODE_MINUTES", "a while", "LINK_CODE_MINUTES"),
         ("LINK_CODE_TRIES_PER_HOUR", "-1", "LINK_CODE_TRIES_PER_HOUR"),
+        ("TRUSTED_PROXY_COUNT", "all of them", "TRUSTED_PROXY_COUNT"),
+        ("TRUSTED_PROXY_COUNT", "9", "TRUSTED_PROXY_COUNT"),
+        ("SIGN_IN_MAX_FAILURES_PER_ADDRESS", "0", "SIGN_IN_MAX_FAILURES_PER_ADDRESS"),
     ],
 )
 def test_a_bad_setting_is_named(clean_environment, name, value, named):
     clean_environment.setenv(name, value)
     with pytest.raises(SettingsError, match=named):
         load_settings()
+
+
+def test_sign_in_trusts_no_proxy_header_unless_told(clean_environment):
+    settings = load_settings()
+    assert settings.trusted_proxy_count == 0
+    assert (settings.sign_in_max_failures, settings.sign_in_max_failures_per_address) == (5, 20)
+    clean_environment.setenv("TRUSTED_PROXY_COUNT", "1")
+    assert load_settings().trusted_proxy_count == 1
 
 
 def test_production_refuses_the_development_secret(clean_environment):

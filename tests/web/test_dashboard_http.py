@@ -1,5 +1,5 @@
 """The dashboard over HTTP against the running app and the real database: sign-in and out,
-lockout, CSRF, who may see whom, consent on every request, acknowledgement, audit, bad input."""
+failed sign-in, CSRF, who may see whom, consent on every request, acknowledgement, audit, bad input."""
 from __future__ import annotations
 
 import re
@@ -56,13 +56,15 @@ def test_sign_in_shows_the_caseload_and_sign_out_ends_the_session(browser, coord
     assert browser.get("/caseload").url.endswith("/sign-in")
 
 
-def test_a_wrong_password_says_so_and_five_in_a_row_lock_the_account(browser, coordinator):
+def test_a_wrong_password_says_so_and_never_locks_the_account(browser, coordinator):
+    # Failures are counted per client address (tests/web/test_sign_in_defences_http.py has the
+    # throttle); a wrong password just says it did not work, the same as for anyone.
     username, _ = coordinator
-    for attempt in range(4):
-        assert "username or password was not right" in browser.sign_in(username, f"wrong {attempt}").text
-    assert "locked for now" in browser.sign_in(username, "wrong again").text
-    assert "locked for now" in browser.sign_in(username, PASSWORD).text
+    reply = browser.sign_in(username, "wrong password here")
+    assert "That did not work" in reply.text and "username or password was not right" in reply.text
+    assert "locked" not in reply.text.lower()
     assert browser.get("/caseload").url.endswith("/sign-in")
+    assert browser.sign_in(username, PASSWORD).url.endswith("/caseload")
 
 
 def test_an_unknown_username_gets_the_same_answer(browser):
