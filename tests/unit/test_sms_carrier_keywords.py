@@ -92,7 +92,7 @@ def domain_texts(domain_path: Path) -> Iterator[tuple[str, str, list[str]]]:
         for index, variant in enumerate(variants or []):
             channel = f" (channel {variant['channel']})" if variant.get("channel") else ""
             titles = [str(button.get("title", "")) for button in variant.get("buttons") or []]
-            yield f"domain.yml: {name}.{index}{channel}", str(variant.get("text") or ""), titles
+            yield f"{domain_path.name}: {name}.{index}{channel}", str(variant.get("text") or ""), titles
 
 
 def content_texts(content_dir: Path) -> Iterator[tuple[str, str]]:
@@ -105,7 +105,8 @@ def content_texts(content_dir: Path) -> Iterator[tuple[str, str]]:
 
 def problems(root: Path = PROJECT_ROOT) -> list[str]:
     found = []
-    for where, text, titles in domain_texts(root / "domain.yml"):
+    domain_files = [root / "domain.yml", *sorted((root / "bot" / "domain").glob("*.yml"))]
+    for where, text, titles in (entry for path in domain_files for entry in domain_texts(path)):
         if words := suggested_keywords(text):
             found.append(f"{where} suggests {words}: {' '.join(text.split())[:100]}")
         found += [f"{where} has a button titled {title!r}" for title in titles if is_keyword_title(title)]
