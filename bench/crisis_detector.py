@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.nlu.spacy_pipeline import build_pipeline  # noqa: E402
-from bot.services.crisis_detection import CrisisDetector, default_patterns_path  # noqa: E402
+from bot.language.spacy_pipeline import build_pipeline  # noqa: E402
+from bot.services.crisis.detection import CrisisDetector, default_patterns_path  # noqa: E402
 from tests.evaluation.sets import crisis_cases, ordinary_messages  # noqa: E402
 
 ROUNDS = 5

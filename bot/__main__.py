@@ -29,12 +29,12 @@ def main(argv: list[str]) -> int:
         print(f"Alongside cannot start: {problem}\nSee .env.example for every setting.", file=sys.stderr)
         return 2
     if argv[:2] == ["keys", "new"]:
-        from bot.services.encryption import new_key
+        from bot.security.encryption import new_key
 
         print(new_key())
         return 0
     if argv[:2] == ["keys", "rotate"]:
-        from bot.services.key_rotation import rotate_all
+        from bot.services.privacy.key_rotation import rotate_all
         from bot.store.db import get_engine
 
         for table, rows in rotate_all(get_engine()).items():
@@ -61,8 +61,8 @@ def main(argv: list[str]) -> int:
 
         return serve(settings)
     from bot import build, launcher
-    from bot.nlu.spacy_pipeline import ensure_pipeline
-    from bot.services.content_check import check_all_content
+    from bot.language.spacy_pipeline import ensure_pipeline
+    from bot.content_check import check_all_content
     from bot.store.migrate import upgrade_to_head
 
     if command in ("run", "shell", "prepare", "train"):

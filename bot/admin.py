@@ -12,9 +12,13 @@ import getpass
 import sys
 from typing import Callable, NoReturn, TextIO
 
-from bot.services import audit, enrolment, staff
-from bot.services.enrolment import EnrolmentError
-from bot.services.staff import StaffError
+from bot.services.privacy import audit
+
+from bot.services.people import enrolment
+
+from bot.services.staff import accounts as staff
+from bot.services.people.enrolment import EnrolmentError
+from bot.services.staff.accounts import StaffError
 from bot.store.db import unit_of_work
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.nlu.spacy_pipeline import ensure_pipeline
-from bot.services.crisis_content import load_crisis_content
+from bot.language.spacy_pipeline import ensure_pipeline
+from bot.services.crisis.content import load_crisis_content
 from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, get_settings
 
 CONFIG_PATH = PROJECT_ROOT / "config.yml"

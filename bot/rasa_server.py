@@ -5,7 +5,7 @@ it comes up sooner and answers faster. The launcher, the bench, the tests and de
    looks up the module of several hundred NumPy functions by walking every loaded module; after
    Rasa has loaded TensorFlow (5,000+ modules) that took about 7 s of a cold start, before it
    about 1.4 s (measured on the 2-core development machine; docs/performance.md).
-2. The measured fixes in bot/rasa_speedups.py are installed.
+2. The measured fixes in bot/rasa_patches/speedups.py are installed.
 
 Then Rasa's command line runs exactly as `python -m rasa` would.
 """
@@ -17,7 +17,7 @@ import sys
 def main() -> None:
     import skops.io  # noqa: F401  (first: see above)
 
-    from bot.rasa_speedups import install
+    from bot.rasa_patches.speedups import install
 
     install()
     from rasa.__main__ import main as rasa_main

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from bot.services import erasure, sign_in_attempts
-from bot.services.checkins import send_due_checkins
-from bot.services.reminders import queue_due_reminders
-from bot.services.retention import forget_old_conversations
+from bot.services.privacy import erasure
+
+from bot.services.staff import sign_in_attempts
+from bot.services.recovery.checkins import send_due_checkins
+from bot.services.coordination.reminders import queue_due_reminders
+from bot.services.privacy.retention import forget_old_conversations
 from bot.settings import get_settings
 from bot.store.db import get_engine, unit_of_work
 

@@ -69,7 +69,7 @@ class Settings:
     web_port: int = 8000
     # The dashboard listens on this interface: localhost unless a container needs 0.0.0.0.
     web_host: str = "127.0.0.1"
-    # Sign-in throttling (bot/services/sign_in_attempts.py): failures counted per client address
+    # Sign-in throttling (bot/services/staff/sign_in_attempts.py): failures counted per client address
     # and per (username, address) over the last SIGN_IN_LOCKOUT_MINUTES; over either limit, that
     # address is refused until its failures are that old. The owner elsewhere still gets in.
     sign_in_max_failures: int = 5
@@ -84,7 +84,7 @@ class Settings:
     enrolment_code_days: int = 7
     enrolment_max_attempts: int = 5
     dashboard_public_url: str = ""
-    # Goals, check-ins and noticing "stuck" (bot/services/checkins.py, bot/services/stuck.py).
+    # Goals, check-ins and noticing "stuck" (bot/services/recovery/checkins.py, bot/services/recovery/stuck.py).
     stuck_checkins: int = 3
     stuck_days: int = 56
     checkin_timezone: str = "Europe/London"
@@ -96,7 +96,7 @@ class Settings:
     # How long a code that links SMS and web chat lasts, and wrong tries allowed per hour.
     link_code_minutes: int = 15
     link_code_tries_per_hour: int = 5
-    # Per-sender limit on SMS and web chat messages (bot/services/rate_limits.py). Crisis
+    # Per-sender limit on SMS and web chat messages (bot/services/messaging/rate_limits.py). Crisis
     # messages always get through.
     chat_rate_limit_messages: int = 20
     chat_rate_limit_window_seconds: int = 60

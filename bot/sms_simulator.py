@@ -2,7 +2,7 @@
 
 It posts one inbound text to the running rasa server's SMS webhook, signed with the twilio
 library's RequestValidator exactly as Twilio signs (with the development token when Twilio is
-not configured; see bot/services/twilio_signing.py), waits for the worker to deliver the
+not configured; see bot/services/sms/twilio_signing.py), waits for the worker to deliver the
 replies, and prints the ones that reached the local SMS sink. With a real Twilio account set
 up it refuses: the replies would be real texts to that number.
 """
@@ -19,10 +19,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.services.phone_numbers import is_e164
-from bot.services.sms_delivery import read_sink
-from bot.services.sms_turns import reply_key_prefix
-from bot.services.twilio_signing import signature_for, signed_url
+from bot.services.sms.phone_numbers import is_e164
+from bot.services.messaging.sms_delivery import read_sink
+from bot.services.sms.turns import reply_key_prefix
+from bot.services.sms.twilio_signing import signature_for, signed_url
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store.db import unit_of_work
 from bot.store.outbox_models import OutboxMessage, OutboxStatus

@@ -10,10 +10,13 @@ import uuid
 import pytest
 
 from bot.admin import audit_main, main
-from bot.services import enrolment, staff, web_sessions
+from bot.services.people import enrolment
+from bot.services.staff import accounts as staff
+from bot.services.staff import web_sessions
 from bot.settings import PROJECT_ROOT
 from bot.store.db import unit_of_work
-from bot.store.models import Person, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Person
 from tests.support.coordinators import make_person
 
 pytestmark = pytest.mark.usefixtures("migrated_database")

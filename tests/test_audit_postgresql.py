@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.support.databases import OwnDatabase
-from tests.unit.test_audit import concurrent_writers, write_entries
+from tests.unit.privacy.test_audit import concurrent_writers, write_entries
 
 SERVER_URL = os.environ.get("ALONGSIDE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -93,7 +93,7 @@ def sink_bodies(sink: Path, number: str) -> list[str]:
 
 
 def text_alongside(port: int, number: str, body: str) -> None:
-    from bot.services.twilio_signing import signature_for, signed_url
+    from bot.services.sms.twilio_signing import signature_for, signed_url
     from bot.settings import get_settings
 
     path = "/webhooks/twilio/webhook"

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_shipped_content_passes():
-    from bot.services.content_check import check_all_content
+    from bot.content_check import check_all_content
     from bot.settings import get_settings
 
     check_all_content(get_settings())

@@ -31,8 +31,8 @@ def postgres_url():
 
 
 def test_migrations_people_and_plans_work_on_postgresql(postgres_url):
-    from bot.services import wrap
-    from bot.services.people import person_for_address, set_role
+    from bot.services.wrap import plan as wrap
+    from bot.services.people.lookup import person_for_address, set_role
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
     from bot.store.models import Role
@@ -57,9 +57,15 @@ def test_check_ins_stuck_rule_and_bucket_work_on_postgresql(postgres_url):
     """Timestamps come back timezone-aware on PostgreSQL (naive on SQLite): both must work."""
     from datetime import datetime, timedelta, timezone
 
-    from bot.services import bucket, checkins, recovery, stuck
-    from bot.services.people import person_for_address
-    from bot.services.reach import remember_sms_number
+    from bot.services.recovery import bucket
+
+    from bot.services.recovery import checkins
+
+    from bot.services.recovery import meaning as recovery
+
+    from bot.services.recovery import stuck
+    from bot.services.people.lookup import person_for_address
+    from bot.services.messaging.reach import remember_sms_number
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
 
@@ -102,8 +108,8 @@ async def test_rasa_tracker_store_works_on_postgresql(postgres_url):
 def test_sms_texts_are_taken_in_once_and_answered_on_postgresql(postgres_url):
     from sqlalchemy.exc import IntegrityError
 
-    from bot.services.sms_inbound import sender_id_for, take_in
-    from bot.services.sms_turns import BotReply, Outcome, finish_turn
+    from bot.services.sms.inbound import sender_id_for, take_in
+    from bot.services.sms.turns import BotReply, Outcome, finish_turn
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
     from bot.store.models import utc_now
@@ -137,7 +143,11 @@ def test_sms_texts_are_taken_in_once_and_answered_on_postgresql(postgres_url):
 def test_consent_and_sharing_work_on_postgresql(postgres_url):
     from datetime import timedelta
 
-    from bot.services import consent, sharing, wrap
+    from bot.services.consent import ledger as consent
+
+    from bot.services.consent import sharing
+
+    from bot.services.wrap import plan as wrap
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
     from bot.store.models import utc_now
@@ -167,9 +177,15 @@ def test_consent_and_sharing_work_on_postgresql(postgres_url):
 def test_linking_by_code_joins_people_and_plans_on_postgresql(postgres_url):
     from datetime import datetime, timezone
 
-    from bot.services import checkins, goals, identity_links, wrap
-    from bot.services.flow_positions import get_position, set_position
-    from bot.services.people import identity_for_address
+    from bot.services.recovery import checkins
+
+    from bot.services.recovery import goals
+
+    from bot.services.people import identity_links
+
+    from bot.services.wrap import plan as wrap
+    from bot.services.guided.flow_positions import get_position, set_position
+    from bot.services.people.lookup import identity_for_address
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
 
@@ -205,8 +221,10 @@ def test_linking_by_code_joins_people_and_plans_on_postgresql(postgres_url):
 def test_carers_link_by_code_see_only_what_is_shared_and_leave_messages_on_postgresql(postgres_url):
     from datetime import datetime, timezone
 
-    from bot.services import carers, wrap
-    from bot.services.people import identity_for_address
+    from bot.services.carers import carers
+
+    from bot.services.wrap import plan as wrap
+    from bot.services.people.lookup import identity_for_address
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
     from bot.store.models import Person, Role
@@ -241,7 +259,9 @@ def test_sign_in_throttling_disabling_and_sessions_work_on_postgresql(postgres_u
     """Failures per address (aware timestamps on PostgreSQL), disable and reset ending sessions."""
     from datetime import timedelta
 
-    from bot.services import staff, web_sessions
+    from bot.services.staff import accounts as staff
+
+    from bot.services.staff import web_sessions
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
     from bot.store.models import utc_now

@@ -181,7 +181,7 @@ def _stored_events(session, sender: str) -> list[tuple[str, str | None, str | No
     Event data is encrypted at rest; it is read with the data export's own reader."""
     from sqlalchemy import column, select, table
 
-    from bot.services.personal_data import _event_data
+    from bot.services.privacy.personal_data import _event_data
 
     events = table("events", column("id"), column("sender_id"), column("type_name"), column("action_name"),
                    column("data"))

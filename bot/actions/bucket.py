@@ -10,10 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, channel, say, unread_answer
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import bucket
-from bot.services.controls import Control, control_in
-from bot.services.flow_positions import get_position, set_position
-from bot.services.list_answers import is_done, join_for_reading
+from bot.services.recovery import bucket
+from bot.services.guided.controls import Control, control_in
+from bot.services.guided.flow_positions import get_position, set_position
+from bot.services.guided.list_answers import is_done, join_for_reading
 from bot.store.db import unit_of_work
 
 ANSWER, LIST_OPEN = "bucket_answer", "bucket_list_open"

@@ -8,8 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import care_coordination_tour as tour
-from bot.services.coordinators import coordinator_for
+from bot.services.information import tour
+from bot.services.people.coordinators import coordinator_for
 from bot.store.db import unit_of_work
 
 STEP_SLOT = "tour_step"

@@ -1,4 +1,4 @@
-"""Carers, in conversation (the rules are in bot/services/carers.py; words in content/carers.yml).
+"""Carers, in conversation (the rules are in bot/services/carers/carers.py; words in content/carers.yml).
 
 A carer: "what can I be told?" (the general answer, plus exactly what a linked person shares
 with them), "show me" (what is shared, in pages, consent read and audited on every page),
@@ -8,19 +8,20 @@ linked?", "change what my mum can see", "stop sharing with my mum".
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.common.clock import utc_now
 from bot.actions.guided import DONE, PAUSED, SENTINELS, channel, is_crisis, message_text
 from bot.actions.tracker_person import identity_for_tracker, person_for_tracker
-from bot.services import carers
-from bot.services.carers import AccessReply, LinkResult, MessageOutcome
-from bot.services.controls import Control, control_in
-from bot.services.wrap_export import plan_pages
+from bot.services.carers import carers
+from bot.services.carers.carers import AccessReply, LinkResult, MessageOutcome
+from bot.services.guided.controls import control_in
+from bot.services.wrap.export import plan_pages
 from bot.store.db import unit_of_work
 
 LINK_SLOT, ACCESS_ANSWER, ACCESS_UNCLEAR = "carer_link_id", "carer_access_answer", "carer_access_unclear"
@@ -41,7 +42,7 @@ def _say(dispatcher: CollectingDispatcher, text_id: str, buttons: list | None = 
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return utc_now()
 
 
 def _who(index: int, count: int) -> str:

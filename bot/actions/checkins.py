@@ -23,8 +23,10 @@ from bot.actions.guided import (
     unread_answer,
 )
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import checkins, reach, stuck
-from bot.services.controls import Control, control_in
+from bot.services.recovery import checkins
+from bot.services.messaging import reach
+from bot.services.recovery import stuck
+from bot.services.guided.controls import Control, control_in
 from bot.store.db import unit_of_work
 
 RATING, NOTE, CHECKIN_ID, UNUSABLE = "checkin_rating", "checkin_note", "checkin_id", "checkin_unusable"

@@ -3,8 +3,8 @@
 After a finished part of the plan (if the person has a coordinator and has not said no), or
 when they ask ("share my triggers with my coordinator"), Alongside names the coordinator, shows
 exactly what would be shared (the saved items, a page at a time) and asks yes / no / not now in
-`consent_form`. The answer is read by bot/services/consent_answers.py and acted on by
-bot/services/sharing.py and consent.py, which hold the rules. A crisis message pauses the form
+`consent_form`. The answer is read by bot/services/consent/answers.py and acted on by
+bot/services/consent/sharing.py and consent.py, which hold the rules. A crisis message pauses the form
 like any other (CrisisPolicy); "carry on" asks again. Nothing is shared or recorded until the
 person answers.
 """
@@ -18,11 +18,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import not_an_answer
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import consent, sharing, wrap
-from bot.services.consent_answers import Reply, categories_named, read_answer, requested_categories, withdrawal_categories
-from bot.services.consent_content import CATEGORY_IDS, date_for_reading, load_consent_content
-from bot.services.wrap_content import load_wrap_content
-from bot.services.wrap_export import plan_pages
+from bot.services.consent import ledger as consent
+from bot.services.consent import sharing
+from bot.services.wrap import plan as wrap
+from bot.services.consent.answers import Reply, categories_named, read_answer, requested_categories, withdrawal_categories
+from bot.services.consent.content import CATEGORY_IDS, date_for_reading, load_consent_content
+from bot.services.wrap.content import load_wrap_content
+from bot.services.wrap.export import plan_pages
 from bot.store.consent_models import RecipientKind
 from bot.store.db import unit_of_work
 

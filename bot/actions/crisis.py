@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import wrap
+from bot.services.wrap import plan as wrap
 from bot.store.db import unit_of_work
 
 CRISIS_PLAN_SECTION = "crisis_plan"

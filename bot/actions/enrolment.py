@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
-from bot.services.enrolment import Redeemed, redeem_code
+from bot.services.people.enrolment import Redeemed, redeem_code
 from bot.store.db import unit_of_work
 
 _RESPONSES = {

@@ -11,9 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import DONE, PAUSED, channel, intent, say, unread_answer
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import checkins, goals
-from bot.services.controls import Control, control_in
-from bot.services.flow_positions import get_position, set_position
+from bot.services.recovery import checkins
+from bot.services.recovery import goals
+from bot.services.guided.controls import Control, control_in
+from bot.services.guided.flow_positions import get_position, set_position
 from bot.store.db import unit_of_work
 
 ANSWER = "goal_answer"

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.services.guided_content import GuidedContent
+from bot.services.guided.content import GuidedContent
 
 CRISIS_INTENTS = ("crisis", "crisis_contacts")
 # Never an answer to a form's question: crisis words (CrisisPolicy replies) and codes for

@@ -1,16 +1,16 @@
 """One identity: ask for a code on one channel, send it from the other (rules in
-bot/services/identity_links.py). The words are responses in domain.yml."""
+bot/services/people/identity_links.py). The words are responses in domain.yml."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.common.clock import utc_now
 from bot.actions.tracker_person import identity_for_tracker
-from bot.services.identity_links import LinkResult, make_code, redeem
-from bot.services.plan_merge import PlanOutcome
+from bot.services.people.identity_links import LinkResult, make_code, redeem
+from bot.services.people.plan_merge import PlanOutcome
 from bot.settings import public_base_url
 from bot.store.db import unit_of_work
 
@@ -37,7 +37,7 @@ class ActionLinkMakeCode(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         with unit_of_work() as session:
-            made = make_code(session, identity_for_tracker(session, tracker), datetime.now(timezone.utc))
+            made = make_code(session, identity_for_tracker(session, tracker), utc_now())
         dispatcher.utter_message(
             response=CODE_RESPONSES.get(tracker.get_latest_input_channel(), "utter_link_code"),
             link_code=made.code,
@@ -54,7 +54,7 @@ class ActionLinkEnterCode(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text = (tracker.latest_message or {}).get("text") or ""
         with unit_of_work() as session:
-            outcome = redeem(session, identity_for_tracker(session, tracker), text, datetime.now(timezone.utc))
+            outcome = redeem(session, identity_for_tracker(session, tracker), text, utc_now())
         if outcome.result is LinkResult.linked:
             dispatcher.utter_message(response=LINKED_RESPONSES[outcome.plan])
         else:

@@ -7,8 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.care_coordination import coordinator_name
-from bot.services import care_coordination_tour as tour
-from bot.services.information import load_information, piece_for
+from bot.services.information import tour
+from bot.services.information.explanations import load_information, piece_for
 
 
 class ActionExplain(Action):

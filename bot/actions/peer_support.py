@@ -9,8 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import peer_support, peer_support_search as search, wrap
-from bot.services.controls import Control, control_in
+from bot.services.peer_support import directory as peer_support
+from bot.services.peer_support import search
+from bot.services.wrap import plan as wrap
+from bot.services.guided.controls import Control, control_in
 from bot.store.db import unit_of_work
 
 NEED, AREA = "peer_need", "peer_area"

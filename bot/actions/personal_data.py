@@ -1,16 +1,16 @@
 """Seeing, downloading and deleting your data, from the conversation (UK GDPR rights)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.common.clock import utc_now
 from bot.actions.tracker_person import person_for_tracker
-from bot.services.erasure import request_erasure
-from bot.services.export_links import DATA_EXPORT, EXPORT_LINK_MINUTES, make_export_token
-from bot.services.personal_data import collect
+from bot.services.privacy.erasure import request_erasure
+from bot.services.wrap.export_links import DATA_EXPORT, EXPORT_LINK_MINUTES, make_export_token
+from bot.services.privacy.personal_data import collect
 from bot.settings import public_base_url
 from bot.store.db import unit_of_work
 
@@ -39,7 +39,7 @@ class ActionMyDataDownload(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
-        token = make_export_token(person_id, datetime.now(timezone.utc), purpose=DATA_EXPORT)
+        token = make_export_token(person_id, utc_now(), purpose=DATA_EXPORT)
         url = f"{public_base_url()}/webhooks/plan/data/{token}"
         dispatcher.utter_message(response="utter_my_data_link", url=url, minutes=EXPORT_LINK_MINUTES)
         return []
@@ -47,7 +47,7 @@ class ActionMyDataDownload(Action):
 
 class ActionDeleteMyData(Action):
     """The person said yes to deleting everything: the worker erases it in a few seconds,
-    after this turn is saved, so nothing of it is left behind (bot/services/erasure.py)."""
+    after this turn is saved, so nothing of it is left behind (bot/services/privacy/erasure.py)."""
 
     def name(self) -> str:
         return "action_delete_my_data"

@@ -10,8 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import KEPT, PAUSED, SAVED, channel, message_text, say, unread_answer
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import checkins, recovery
-from bot.services.controls import Control, control_in
+from bot.services.recovery import checkins
+from bot.services.recovery import meaning as recovery
+from bot.services.guided.controls import Control, control_in
 from bot.store.db import unit_of_work
 
 ANSWER = "recovery_answer"

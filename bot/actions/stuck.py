@@ -1,6 +1,6 @@
 """When things feel stuck: offer a reflective conversation (questions from content/stuck.yml,
 each answer saved as it is given), suggest talking it over with the care coordinator and,
-only if the person says yes, flag "review suggested" for them (bot/services/review_flags.py)."""
+only if the person says yes, flag "review suggested" for them (bot/services/coordination/review_flags.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,9 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, channel, say, unread_answer
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import review_flags, stuck
-from bot.services.controls import Control, control_in
-from bot.services.coordinators import coordinator_for
+from bot.services.coordination import review_flags
+from bot.services.recovery import stuck
+from bot.services.guided.controls import Control, control_in
+from bot.services.people.coordinators import coordinator_for
 from bot.store.db import unit_of_work
 
 ANSWER = "stuck_answer"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
-from bot.services.people import identity_for_address, person_for_address
+from bot.services.people.lookup import identity_for_address, person_for_address
 from bot.store.models import ChannelIdentity, Person
 
 DEFAULT_CHANNEL = "rest"

@@ -8,9 +8,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
-from bot.services.notices import take_unseen
-from bot.services import checkins
-from bot.services.people import set_role
+from bot.services.messaging.notices import take_unseen
+from bot.services.recovery import checkins
+from bot.services.people.lookup import set_role
 from bot.store.db import unit_of_work
 from bot.store.models import Role
 
@@ -28,7 +28,7 @@ class ActionGreet(Action):
             person = person_for_tracker(session, tracker)
             stored_role = person.role.value
             # Messages kept for them while away, e.g. "Sam has read your triggers" when they
-            # could not be texted (bot/services/notices.py).
+            # could not be texted (bot/services/messaging/notices.py).
             notices = take_unseen(session, person.id)
             # A check-in that could not be texted (or was not answered) is asked now.
             checkin_waiting = checkins.offer_in_chat(session, person.id) is not None

@@ -15,10 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.consent import OFFER_SLOT, offer_after_section
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import wrap
-from bot.services.controls import Control, control_in
-from bot.services.list_answers import is_done, join_for_reading
-from bot.services.wrap_content import load_wrap_content
+from bot.services.wrap import plan as wrap
+from bot.services.guided.controls import Control, control_in
+from bot.services.guided.list_answers import is_done, join_for_reading
+from bot.services.wrap.content import load_wrap_content
 from bot.store.db import unit_of_work
 
 CRISIS_INTENT = "crisis"

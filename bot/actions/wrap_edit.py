@@ -8,9 +8,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import wrap
-from bot.services.plan_edits import read_change, read_remove
-from bot.services.wrap_content import load_wrap_content
+from bot.services.wrap import plan as wrap
+from bot.services.wrap.edits import read_change, read_remove
+from bot.services.wrap.content import load_wrap_content
 from bot.store.db import unit_of_work
 
 ITEM_SLOT = "wrap_edit_item"

@@ -1,18 +1,19 @@
 """Reading the plan back: the whole plan or one part, in pages short enough for SMS."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.common.clock import utc_now
 from bot.actions.tracker_person import person_for_tracker
-from bot.services import bucket, wrap
-from bot.services.export_links import EXPORT_LINK_MINUTES, make_export_token
-from bot.services.wrap_content import load_wrap_content
-from bot.services.wrap_export import plan_pages
+from bot.services.recovery import bucket
+from bot.services.wrap import plan as wrap
+from bot.services.wrap.export_links import EXPORT_LINK_MINUTES, make_export_token
+from bot.services.wrap.content import load_wrap_content
+from bot.services.wrap.export import plan_pages
 from bot.settings import public_base_url
 from bot.store.db import unit_of_work
 
@@ -81,7 +82,7 @@ class ActionWrapExport(Action):
             person = person_for_tracker(session, tracker)
             has_items = bool(wrap.current_items(session, wrap.plan_for(session, person.id)))
             has_items = has_items or not bucket.is_empty(session, person.id)  # the export draws it
-            token = make_export_token(person.id, datetime.now(timezone.utc))
+            token = make_export_token(person.id, utc_now())
         content = load_wrap_content()
         if not has_items:
             dispatcher.utter_message(text=content.text("nothing_saved_yet"))

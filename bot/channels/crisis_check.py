@@ -17,7 +17,7 @@ CRISIS_RESPONSES = frozenset({"utter_crisis", "utter_crisis_contacts"})
 def turn_failed_text() -> str:
     """What the web chat and REST say when a turn failed on our side: sorry, nothing before is
     lost, send it again, and the crisis contacts (content/crisis.yml; no database needed)."""
-    from bot.services.crisis_content import load_crisis_content
+    from bot.services.crisis.content import load_crisis_content
     from bot.settings import get_settings
 
     return load_crisis_content(get_settings()).render("turn_failed")

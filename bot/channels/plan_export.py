@@ -10,20 +10,24 @@ get a plain 404 page that says how to get a new one.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.services import audit, bucket, wrap
-from bot.services.erasure import is_gone_or_going
-from bot.services.export_links import DATA_EXPORT, person_for_export_token
-from bot.services.personal_data import as_json, collect
-from bot.services.personal_data_export import personal_data_html
-from bot.services.wrap_content import load_wrap_content
-from bot.services.wrap_export import plan_html
+from bot.common.clock import utc_now
+from bot.services.privacy import audit
+
+from bot.services.recovery import bucket
+
+from bot.services.wrap import plan as wrap
+from bot.services.privacy.erasure import is_gone_or_going
+from bot.services.wrap.export_links import DATA_EXPORT, person_for_export_token
+from bot.services.privacy.personal_data import as_json, collect
+from bot.services.privacy.personal_data_export import personal_data_html
+from bot.services.wrap.content import load_wrap_content
+from bot.services.wrap.export import plan_html
 from bot.store.db import unit_of_work
 
 logger = logging.getLogger(__name__)
@@ -47,7 +51,7 @@ class PlanExportChannel(InputChannel):
 
         @pages.route("/export/<token>", methods=["GET"])
         async def export(_: Request, token: str):
-            now = datetime.now(timezone.utc)
+            now = utc_now()
             person_id = person_for_export_token(token, now)
             if person_id is None:
                 return _expired()
@@ -62,7 +66,7 @@ class PlanExportChannel(InputChannel):
 
         @pages.route("/data/<token>", methods=["GET"])
         async def my_data(_: Request, token: str):
-            now = datetime.now(timezone.utc)
+            now = utc_now()
             person_id = person_for_export_token(token, now, purpose=DATA_EXPORT)
             if person_id is None:
                 return _expired()
@@ -75,7 +79,7 @@ class PlanExportChannel(InputChannel):
 
         @pages.route("/data/<token>/json", methods=["GET"])
         async def my_data_json(_: Request, token: str):
-            now = datetime.now(timezone.utc)
+            now = utc_now()
             person_id = person_for_export_token(token, now, purpose=DATA_EXPORT)
             if person_id is None:
                 return _expired()

@@ -15,8 +15,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.channels.crisis_check import turn_failed_text
-from bot.rasa_action_guard import ActionServerUnavailable
-from bot.services.inbound_text import clean_inbound_text
+from bot.rasa_patches.action_guard import ActionServerUnavailable
+from bot.language.inbound_text import clean_inbound_text
 
 logger = logging.getLogger(__name__)
 

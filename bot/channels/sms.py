@@ -4,17 +4,17 @@ phone number as the sender id, answers a request without Body with a 500, and se
 with a blocking call inside the event loop.
 
 For each inbound text:
-1. the X-Twilio-Signature is checked (bot/services/twilio_signing.py): unsigned, forged or
+1. the X-Twilio-Signature is checked (bot/services/sms/twilio_signing.py): unsigned, forged or
    altered requests get 403 and are logged without their content;
-2. the MessageSid is taken in once, in one transaction (bot/services/sms_inbound.py): a replay
+2. the MessageSid is taken in once, in one transaction (bot/services/sms/inbound.py): a replay
    or Twilio retry gets 200 and nothing else, even after a restart;
 3. the text is cleaned ("/intent" cannot skip NLU); a keyword (STOP, START, HELP), any text
-   after STOP, or any text over the number's rate limit (bot/services/rate_limits.py) is first
+   after STOP, or any text over the number's rate limit (bot/services/messaging/rate_limits.py) is first
    read by NLU alone, so a crisis message is never swallowed; a reply
    that is only a number picks one of the numbered choices last offered (our own payload);
 4. the dialogue runs under a keyed hash of the number, never the number itself;
 5. the replies (or HELP, or nothing after STOP) are queued in the outbox in one transaction
-   (bot/services/sms_turns.py); the worker sends them (bot/worker.py);
+   (bot/services/sms/turns.py); the worker sends them (bot/worker.py);
 6. Twilio gets empty TwiML (200).
 
 The webhook waits for the turn (10 to 50 ms here, well inside Twilio's 15 s) before answering,
@@ -40,23 +40,23 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels.crisis_check import (
     CRISIS_CONTACTS_INTENT, CRISIS_INTENT, CRISIS_RESPONSES, must_let_through, nlu_intent,
 )
-from bot.rasa_action_guard import ActionServerUnavailable
-from bot.services.inbound_text import clean_inbound_text
-from bot.services.rate_limits import SenderRateLimiter, Verdict
-from bot.services.people import person_for_address
-from bot.services.phone_numbers import is_e164
-from bot.services.sms_inbound import (
+from bot.rasa_patches.action_guard import ActionServerUnavailable
+from bot.language.inbound_text import clean_inbound_text
+from bot.services.messaging.rate_limits import SenderRateLimiter, Verdict
+from bot.services.people.lookup import person_for_address
+from bot.services.sms.phone_numbers import is_e164
+from bot.services.sms.inbound import (
     CHANNEL, Arrival, WaitingText, keep_for_retry, payload_for_reply, sender_id_for, take_in, take_waiting,
 )
-from bot.services.sms_status import record_sms_status
-from bot.services.sms_turns import (
+from bot.services.sms.status import record_sms_status
+from bot.services.sms.turns import (
     BotReply, Outcome, decide, finish_turn, is_urgent, keyword_for, needs_crisis_check, needs_turn, reply_key,
 )
-from bot.services.twilio_signing import is_signed_by_twilio, signed_url
+from bot.services.sms.twilio_signing import is_signed_by_twilio, signed_url
 from bot.settings import get_settings
 from bot.store.db import unit_of_work
-from bot.store.models import utc_now
-from bot.worker import deliver_now
+from bot.common.clock import utc_now
+from bot.services.messaging.dispatch import deliver_now
 
 logger = logging.getLogger(__name__)
 

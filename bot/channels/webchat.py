@@ -2,7 +2,7 @@
 
 - GET /webhooks/webchat/ serves the chat page (bot/web/chat_page.py) with a strict Content
   Security Policy, and gives the browser its conversation in a signed, HttpOnly, SameSite=Strict
-  cookie (bot/services/webchat_sessions.py). A reload keeps the same conversation.
+  cookie (bot/services/webchat/sessions.py). A reload keeps the same conversation.
 - Socket.IO is attached at /webhooks/webchat/socket.io, the same origin as the page; origins
   are checked against a fixed list (never "*"). On connect the cookie in the handshake binds the
   socket to its conversation; a socket without a valid cookie is refused. Nothing a client
@@ -10,7 +10,7 @@
 - Rasa's sender id is a keyed hash of the conversation id. Every message is cleaned like on
   every channel (no "/intent" injection) and goes through NLU, so the crisis detector reads it.
   A message that is not text, or is too long, gets a kind reply from content/webchat.yml.
-  A conversation over its rate limit (bot/services/rate_limits.py) is asked once to slow down
+  A conversation over its rate limit (bot/services/messaging/rate_limits.py) is asked once to slow down
   and its messages are not taken in, except a crisis message, which is always answered.
   Message text is never logged.
 
@@ -21,7 +21,6 @@ tabs) and `history` [{"from": "user"|"bot", "text"}].
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -31,12 +30,13 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from socketio import AsyncServer
 
+from bot.common.clock import utc_now
 from bot.channels.crisis_check import must_let_through, turn_failed_text
-from bot.rasa_action_guard import ActionServerUnavailable
-from bot.services.inbound_text import clean_inbound_text
-from bot.services.rate_limits import SenderRateLimiter, Verdict
-from bot.services.webchat_content import MAX_MESSAGE_CHARS, load_webchat_content
-from bot.services.webchat_sessions import (
+from bot.rasa_patches.action_guard import ActionServerUnavailable
+from bot.language.inbound_text import clean_inbound_text
+from bot.services.messaging.rate_limits import SenderRateLimiter, Verdict
+from bot.services.webchat.content import MAX_MESSAGE_CHARS, load_webchat_content
+from bot.services.webchat.sessions import (
     CHANNEL,
     COOKIE_NAME,
     COOKIE_PATH,
@@ -158,7 +158,7 @@ class WebChatInput(InputChannel):
     def _add_page_routes(chat: Blueprint) -> None:
         @chat.route("/", methods=["GET"])
         async def page(request: Request):
-            now = datetime.now(timezone.utc)
+            now = utc_now()
             conversation = conversation_for_cookie(request.cookies.get(COOKIE_NAME), now) or new_conversation_id()
             page = response.html(chat_page_html(), headers=PAGE_HEADERS)
             # Re-issued on every visit: the same conversation, valid for another N days.
@@ -200,7 +200,7 @@ class WebChatInput(InputChannel):
         @sio.on("connect")
         async def connect(sid: str, environ: dict, auth: Any = None) -> None:
             cookie = cookie_from_header(environ.get("HTTP_COOKIE"))
-            conversation = conversation_for_cookie(cookie, datetime.now(timezone.utc))
+            conversation = conversation_for_cookie(cookie, utc_now())
             if conversation is None:
                 # The page sets the cookie; without it (expired, or not from our page) start again.
                 raise ConnectionRefusedError("no-conversation")

@@ -6,8 +6,7 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from bot.nlu.code_detector import CodeDetector
-from bot.services import carers
-
+from bot.services.carers import carers
 CARER_CODE_INTENT = "carer_link_code"
 
 

@@ -1,6 +1,6 @@
 """The crisis detector as a Rasa NLU component: last in the pipeline, on every message.
 
-The rules live in bot/services/crisis_detection.py and content/crisis_patterns.yml; this
+The rules live in bot/services/crisis/detection.py and content/crisis_patterns.yml; this
 component only writes the result into the message Rasa passes along:
 
 - detector fires -> intent `crisis` (confidence 1.0), whatever the classifier said, plus the
@@ -24,8 +24,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.services.crisis_detection import CrisisDetector as PatternDetector
-from bot.services.crisis_detection import default_patterns_path
+from bot.services.crisis.detection import CrisisDetector as PatternDetector
+from bot.services.crisis.detection import default_patterns_path
 from bot.settings import SPACY_PIPELINE_PATH
 
 logger = logging.getLogger(__name__)

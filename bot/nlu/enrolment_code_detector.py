@@ -6,7 +6,7 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from bot.nlu.code_detector import CodeDetector
-from bot.services.enrolment_codes import find_code, is_enrolment_message, mentions_enrolment
+from bot.services.people.enrolment_codes import find_code, is_enrolment_message, mentions_enrolment
 
 ENROLMENT_INTENT = "enrolment_code"
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Integer, String
 
-from bot.store.models import Base, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Base
 
 GENESIS_HASH = "0" * 64
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Text
 
 from bot.store.encrypted import EncryptedText
-from bot.store.models import Base, new_id, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Base, new_id
 
 
 class CarerLink(Base):

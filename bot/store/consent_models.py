@@ -4,7 +4,7 @@ A consent record is shaped like FHIR's Consent: who grants it (the person), who 
 (their coordinator, or a named carer), which category of information, for what purpose, the
 decision, when, the exact wording the person was shown, the channel, and when to ask again.
 Records are append-only: a change of mind is a new record, and "what is active now" is the
-latest record for each (person, recipient, category). See bot/services/consent.py.
+latest record for each (person, recipient, category). See bot/services/consent/ledger.py.
 
 A share event says "this person shared these categories with this coordinator at this time";
 the coordinator's dashboard shows the live plan items its active consents cover, and the person
@@ -16,7 +16,8 @@ import enum
 
 from sqlalchemy import Column, DateTime, Enum, ForeignKey, Index, String, Text
 
-from bot.store.models import Base, new_id, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Base, new_id
 
 
 class RecipientKind(str, enum.Enum):

@@ -8,7 +8,8 @@ from __future__ import annotations
 from sqlalchemy import Column, DateTime, ForeignKey, String
 
 from bot.store.encrypted import EncryptedText
-from bot.store.models import Base, new_id, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Base, new_id
 
 
 class SmsContact(Base):

@@ -1,4 +1,4 @@
-"""A column type that stores text encrypted (bot/services/encryption.py) and reads it back.
+"""A column type that stores text encrypted (bot/security/encryption.py) and reads it back.
 
 Use `Column(EncryptedText)` for anything a person wrote and for phone numbers or email
 addresses we must contact. Encrypted columns cannot be searched: look things up by a keyed
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.types import Text, TypeDecorator
 
-from bot.services.encryption import decrypt_text, encrypt_text
+from bot.security.encryption import decrypt_text, encrypt_text
 
 
 class EncryptedText(TypeDecorator):

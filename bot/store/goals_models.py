@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 
 from bot.store.encrypted import EncryptedText
-from bot.store.models import Base, new_id, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Base, new_id
 
 
 class RecoveryMeaning(Base):

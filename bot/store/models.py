@@ -1,7 +1,7 @@
 """SQLAlchemy models: the people Alongside knows and how they reach it.
 
 Phone numbers and web session ids are never stored or used as keys: a channel identity holds
-only a keyed hash of the address (see bot.services.pseudonyms), so a copy of the database does
+only a keyed hash of the address (see bot.security.pseudonyms), so a copy of the database does
 not reveal who uses the service.
 
 A wellness and recovery plan (WRAP) is kept as items, one row per thing the person said, saved
@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
+from bot.common.clock import utc_now
 from bot.store.encrypted import EncryptedText
 
 Base = declarative_base()
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def new_id() -> str:

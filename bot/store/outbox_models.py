@@ -12,7 +12,8 @@ import enum
 from sqlalchemy import Column, DateTime, Enum, ForeignKey, Index, Integer, String
 
 from bot.store.encrypted import EncryptedText
-from bot.store.models import Base, new_id, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Base, new_id
 
 
 class OutboxStatus(str, enum.Enum):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Integer, String
 
-from bot.store.models import Base, new_id, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Base, new_id
 
 
 class ErasureRequest(Base):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy import Column, DateTime, Integer, String
 
 from bot.store.encrypted import EncryptedText
-from bot.store.models import Base, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Base
 
 
 class SmsInboundMessage(Base):
@@ -22,7 +23,7 @@ class SmsInboundMessage(Base):
     # When its replies were queued (or it was settled with nothing to send). Empty after a
     # crash mid-turn: the text was taken in but never answered.
     answered_at = Column(DateTime(timezone=True), nullable=True)
-    # Kept only until answered, when a turn could not be run (bot/services/sms_inbound.py).
+    # Kept only until answered, when a turn could not be run (bot/services/sms/inbound.py).
     waiting_text = Column(EncryptedText, nullable=True)
     waiting_number = Column(EncryptedText, nullable=True)
     attempts = Column(Integer, nullable=False, default=0, server_default="0")

@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy import Column, DateTime, ForeignKey, Index, String
 
 from bot.store.encrypted import EncryptedText
-from bot.store.models import Base, new_id, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Base, new_id
 
 
 class StaffAccount(Base):
@@ -30,7 +31,7 @@ class StaffAccount(Base):
 
 
 class SignInFailure(Base):
-    """One failed sign-in, kept at most a day (bot/services/sign_in_attempts.py).
+    """One failed sign-in, kept at most a day (bot/services/staff/sign_in_attempts.py).
 
     Only keyed hashes: of the client address (never the address itself) and of the username
     typed (known or not, so unknown usernames are counted exactly like real ones).

@@ -19,8 +19,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from sqlalchemy.orm import declarative_base
 
-from bot.rasa_action_guard import install as install_action_guard
-from bot.rasa_speedups import install as install_rasa_speedups
+from bot.rasa_patches.action_guard import install as install_action_guard
+from bot.rasa_patches.speedups import install as install_rasa_speedups
 from bot.settings import get_settings
 from bot.store.db import configure_engine, make_engine
 from bot.store.encrypted import EncryptedText
@@ -63,8 +63,8 @@ class AlongsideTrackerStore(SQLTrackerStore):
         host: Optional[str] = None,  # Rasa passes endpoints.yml's `url` here; we use DATABASE_URL
         **kwargs: Any,
     ) -> None:
-        install_rasa_speedups()  # every rasa server builds this store: see bot/rasa_speedups.py
-        install_action_guard()  # a turn whose action cannot run stops kindly: bot/rasa_action_guard.py
+        install_rasa_speedups()  # every rasa server builds this store: see bot/rasa_patches/speedups.py
+        install_action_guard()  # a turn whose action cannot run stops kindly: bot/rasa_patches/action_guard.py
         url = database_url or get_settings().database_url
         make_engine(url).dispose()  # creates the SQLite folder if needed
         # A host containing "://" is taken by SQLTrackerStore as a complete URL.

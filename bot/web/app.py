@@ -1,7 +1,7 @@
 """The care coordinators' dashboard: a small Sanic app, `python -m bot web` (make run starts it).
 
 Pages: sign in, caseload, a person's shared plan, its printable summary; forms: sign out,
-acknowledge. The rules live in services (bot/services/dashboard.py, acknowledgements.py,
+acknowledge. The rules live in services (bot/services/coordination/dashboard.py, acknowledgements.py,
 staff.py, web_sessions.py); this module checks who is asking, parses forms strictly, renders
 templates (autoescaped) and sends every response with the headers in bot/web/security.py.
 No page uses a script. Errors are plain pages that say what to do, never a stack trace.
@@ -20,11 +20,23 @@ from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
 from sanic.request import Request
 
-from bot.services import acknowledgements, audit, carers, dashboard, enrolment, staff, web_sessions
-from bot.services.times import uk_readable
+from bot.services.coordination import acknowledgements
+
+from bot.services.privacy import audit
+
+from bot.services.carers import carers
+
+from bot.services.coordination import dashboard
+
+from bot.services.people import enrolment
+
+from bot.services.staff import accounts as staff
+
+from bot.services.staff import web_sessions
+from bot.common.clock import uk_readable
 from bot.settings import Settings, get_settings
 from bot.store.db import unit_of_work
-from bot.store.models import utc_now
+from bot.common.clock import utc_now
 from bot.web import security
 from bot.web.security import BadForm
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.services.crisis_content import load_crisis_content
-from bot.services.webchat_content import MAX_MESSAGE_CHARS, load_webchat_content
+from bot.services.crisis.content import load_crisis_content
+from bot.services.webchat.content import MAX_MESSAGE_CHARS, load_webchat_content
 from bot.settings import VAR_DIR, get_settings
 
 WEB_DIR = Path(__file__).resolve().parent

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.webchat_content import load_webchat_content
-from bot.services.wrap_content import load_wrap_content
+from bot.services.webchat.content import load_webchat_content
+from bot.services.wrap.content import load_wrap_content
 from bot.settings import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -11,13 +11,13 @@ from rasa.core.channels.channel import register
 from sanic import Sanic
 
 from bot.channels.plan_export import PlanExportChannel
-from bot.services import wrap
-from bot.services.erasure import carry_out, request_erasure
-from bot.services.export_links import DATA_EXPORT, make_export_token
-from bot.services.people import person_for_address
-from bot.services.wrap_content import load_wrap_content
+from bot.services.wrap import plan as wrap
+from bot.services.privacy.erasure import carry_out, request_erasure
+from bot.services.wrap.export_links import DATA_EXPORT, make_export_token
+from bot.services.people.lookup import person_for_address
+from bot.services.wrap.content import load_wrap_content
 from bot.store.db import unit_of_work
-from bot.store.models import utc_now
+from bot.common.clock import utc_now
 from tests.support.sms import free_port
 
 

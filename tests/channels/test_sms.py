@@ -9,14 +9,14 @@ import itertools
 import pytest
 from sqlalchemy import select, text
 
-from bot.services.reach import contact_for_number
-from bot.services.sms_content import load_sms_content
-from bot.services.sms_inbound import sender_id_for
-from bot.services.sms_text import is_gsm7
-from bot.services.sms_turns import reply_key_prefix
+from bot.services.messaging.reach import contact_for_number
+from bot.services.sms.content import load_sms_content
+from bot.services.sms.inbound import sender_id_for
+from bot.common.sms_text import is_gsm7
+from bot.services.sms.turns import reply_key_prefix
 from bot.settings import get_settings
 from bot.store.db import get_engine, unit_of_work
-from bot.store.models import utc_now
+from bot.common.clock import utc_now
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
 from bot.store.sms_models import SmsInboundMessage
 from tests.support.sms import STATUS, WEBHOOK, SmsServer, new_sid
@@ -210,8 +210,8 @@ async def test_stop_also_stops_the_plan_question_in_progress(server, number):
     await server.text(number, "yes")  # opts back in; not taken as a plan answer
     sid, _ = await server.text(number, "noise")  # no longer inside the plan
     with unit_of_work() as session:
-        from bot.services import wrap
-        from bot.services.people import person_for_address
+        from bot.services.wrap import plan as wrap
+        from bot.services.people.lookup import person_for_address
 
         plan = wrap.plan_for(session, person_for_address(session, "sms", sender_id_for(number)).id)
         assert [item.text for item in wrap.current_items(session, plan)] == ["crowds"]
@@ -364,19 +364,19 @@ async def test_a_carrier_opt_out_reported_by_twilio_is_recorded(server, number):
 async def test_the_replies_reach_twilio_through_the_worker_once(server, number, tmp_path):
     import asyncio
 
-    from bot import worker
-    from bot.services.email_delivery import EmailSinkSender
-    from bot.services.sms_delivery import TwilioSender
+    from bot.services.messaging import dispatch
+    from bot.services.messaging.email_delivery import EmailSinkSender
+    from bot.services.messaging.sms_delivery import TwilioSender
     from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, FakeTwilio
 
     sid, _ = await server.text(number, "hello")
     settings = dataclasses.replace(get_settings(), twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
                                    twilio_number=TWILIO_NUMBER)
     with FakeTwilio() as fake:
-        senders = worker.Senders(sms=TwilioSender(settings, http_client=fake.http_client()),
+        senders = dispatch.Senders(sms=TwilioSender(settings, http_client=fake.http_client()),
                                  email=EmailSinkSender(tmp_path / "email.jsonl"))
-        await asyncio.to_thread(worker.run_once, None, senders)  # blocking: off the event loop
-        await asyncio.to_thread(worker.run_once, None, senders)
+        await asyncio.to_thread(dispatch.run_once, None, senders)  # blocking: off the event loop
+        await asyncio.to_thread(dispatch.run_once, None, senders)
         sent = [message["body"] for message in fake.sent_to(number)]
     assert sent == [message.body for message in queued(sid)]
     assert all(message.status is OutboxStatus.sent for message in queued(sid))

@@ -10,13 +10,13 @@ import pytest
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import select, update
 
-from bot.services import audit
-from bot.services import wrap
-from bot.services.people import person_for_address
-from bot.services.sms_content import load_sms_content
-from bot.services.sms_inbound import sender_id_for
+from bot.services.privacy import audit
+from bot.services.wrap import plan as wrap
+from bot.services.people.lookup import person_for_address
+from bot.services.sms.content import load_sms_content
+from bot.services.sms.inbound import sender_id_for
 from bot.store.db import unit_of_work
-from bot.store.models import utc_now
+from bot.common.clock import utc_now
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
 from bot.store.sms_models import SmsInboundMessage
 from tests.support.sms import SmsServer, free_port

@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 import pytest
 import socketio
 
-from bot.services.webchat_sessions import conversation_for_cookie, sender_id_for
-from bot.services.wrap_content import load_wrap_content
+from bot.services.webchat.sessions import conversation_for_cookie, sender_id_for
+from bot.services.wrap.content import load_wrap_content
 from tests.support.webchat_client import WebChatClient, page_cookie
 
 pytestmark = pytest.mark.slow

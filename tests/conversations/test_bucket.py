@@ -6,9 +6,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.services import bucket, wrap
-from bot.services.people import person_for_address
-from bot.services.wrap_export import plan_html
+from bot.services.recovery import bucket
+
+from bot.services.wrap import plan as wrap
+from bot.services.people.lookup import person_for_address
+from bot.services.wrap.export import plan_html
 from bot.store.db import unit_of_work
 from tests.support.plan import saved_items
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.services.carers import carers_content, what_a_carer_can_be_told
-from bot.services.wrap_content import gsm7_length, gsm7_problem
+from bot.services.carers.carers import carers_content, what_a_carer_can_be_told
+from bot.common.sms_text import gsm7_length, gsm7_problem
 from bot.settings import PROJECT_ROOT
 from bot.store.carer_models import CarerMessage
 from bot.store.db import unit_of_work
@@ -58,7 +57,7 @@ def carer(agent):
 
 
 async def person_id_of(conversation: Conversation) -> str:
-    from bot.services.people import person_for_address
+    from bot.services.people.lookup import person_for_address
 
     with unit_of_work() as session:
         return person_for_address(session, conversation.channel, conversation.sender_id).id

@@ -9,10 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.services import checkins, stuck
-from bot.services.moments import as_utc
-from bot.services.people import person_for_address
-from bot.services.reach import remember_sms_number
+from bot.services.recovery import checkins
+
+from bot.services.recovery import stuck
+from bot.common.clock import as_utc
+from bot.services.people.lookup import person_for_address
+from bot.services.messaging.reach import remember_sms_number
 from bot.store.consent_models import ConsentRecord
 from bot.store.db import unit_of_work
 from bot.store.goals_models import CheckIn, ReviewFlag

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services import bucket, goals, recovery
-from bot.services.carers import carers_content
-from bot.services.people import person_for_address
+from bot.services.recovery import bucket
+
+from bot.services.recovery import goals
+
+from bot.services.recovery import meaning as recovery
+from bot.services.carers.carers import carers_content
+from bot.services.people.lookup import person_for_address
 from bot.store.db import unit_of_work
 
 pytestmark = pytest.mark.slow

@@ -8,12 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import consent, wrap
-from bot.services.consent_content import load_consent_content
-from bot.services.people import person_for_address
+from bot.services.consent import ledger as consent
+
+from bot.services.wrap import plan as wrap
+from bot.services.consent.content import load_consent_content
+from bot.services.people.lookup import person_for_address
 from bot.store.consent_models import ConsentDecision, ConsentRecord, ShareEvent
 from bot.store.db import unit_of_work
-from bot.store.models import utc_now
+from bot.common.clock import utc_now
 from bot.store.outbox_models import OutboxMessage
 from tests.support.caseloads import add_coordinator, enrol
 from tests.support.in_process import Conversation

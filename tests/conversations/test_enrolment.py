@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from bot.admin import main as admin
-from bot.services import enrolment
-from bot.services.people import person_for_address
+from bot.services.people import enrolment
+from bot.services.people.lookup import person_for_address
 from bot.store.db import unit_of_work
 from bot.store.models import Role
 from bot.store.staff_models import StaffAccount

@@ -6,9 +6,10 @@ from uuid import uuid4
 
 import pytest
 
-from bot.services import care_coordination_tour as tour
-from bot.services import goals, recovery
-from bot.services.people import person_for_address
+from bot.services.information import tour
+from bot.services.recovery import goals
+from bot.services.recovery import meaning as recovery
+from bot.services.people.lookup import person_for_address
 from bot.store.db import unit_of_work
 from bot.store.models import CaseloadEntry, Person, Role
 from bot.store.staff_models import StaffAccount

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
-from bot.services.identity_links import CODE_PURPOSE
-from bot.services.pseudonyms import keyed_hash
-from bot.services.wrap_content import load_wrap_content
+from bot.services.people.identity_links import CODE_PURPOSE
+from bot.security.pseudonyms import keyed_hash
+from bot.services.wrap.content import load_wrap_content
 from bot.settings import get_settings
 from bot.store.db import unit_of_work
 from bot.store.identity_link_models import LinkCode

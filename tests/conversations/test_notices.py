@@ -2,8 +2,8 @@
 next hello, once."""
 from __future__ import annotations
 
-from bot.services.notices import leave_notice
-from bot.services.people import person_for_address
+from bot.services.messaging.notices import leave_notice
+from bot.services.people.lookup import person_for_address
 from bot.store.db import unit_of_work
 
 

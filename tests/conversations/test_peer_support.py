@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from bot.services.peer_support import load_directory
+from bot.services.peer_support.directory import load_directory
 from tests.support.in_process import Conversation
 from tests.support.plan import saved_items
 

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.services import erasure
-from bot.services.export_links import DATA_EXPORT, person_for_export_token
-from bot.services.personal_data import as_json, collect
-from bot.services.people import person_for_address
+from bot.services.privacy import erasure
+from bot.services.wrap.export_links import DATA_EXPORT, person_for_export_token
+from bot.services.privacy.personal_data import as_json, collect
+from bot.services.people.lookup import person_for_address
 from bot.store.db import unit_of_work
 from bot.store.models import CaseloadEntry, Person, Role
 from bot.store.audit_models import AuditEntry
@@ -113,7 +113,7 @@ async def test_delete_erases_every_trace_and_tells_the_coordinator_without_conte
 
 
 async def test_a_carers_data_is_in_their_export_and_erasure_and_their_words_are_not_in_the_persons(agent):
-    from bot.services import carers
+    from bot.services.carers import carers
     from tests.support.coordinators import make_person
 
     marker = f"curlew{uuid.uuid4().hex[:8]}"

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.build import BUILT_DOMAIN_DIR
-from bot.services.wrap import section_from_text
+from bot.services.wrap.plan import section_from_text
 
 pytestmark = pytest.mark.slow
 

@@ -12,12 +12,11 @@ import uuid
 import pytest
 from rasa.shared.core.events import SessionStarted
 
-from bot.services import care_coordination_tour as tour
-from bot.services.wrap_content import load_wrap_content
-from bot.store.db import unit_of_work
+from bot.services.information import tour
+from bot.services.wrap.content import load_wrap_content
 from tests.support.in_process import Conversation
 from tests.support.plan import plan_position, saved_items
-from tests.unit.test_sms_carrier_keywords import suggested_keywords
+from tests.unit.sms.test_sms_carrier_keywords import suggested_keywords
 
 pytestmark = pytest.mark.slow
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.services.people import IDENTITY_PURPOSE
-from bot.services.pseudonyms import keyed_hash
+from bot.services.people.lookup import IDENTITY_PURPOSE
+from bot.security.pseudonyms import keyed_hash
 from bot.store.db import unit_of_work
 from bot.store.models import ChannelIdentity, Role
 
@@ -104,7 +104,7 @@ async def test_a_person_is_recognised_from_the_database_when_their_history_is_go
 
 
 async def test_what_is_questions_are_answered_from_content(conversation):
-    from bot.services.information import load_information
+    from bot.services.information.explanations import load_information
 
     pieces = {piece.id: piece.text for piece in load_information()[0]}
     assert pieces["care_coordination"] in await conversation.say_text("what does a care coordinator do?")
@@ -113,7 +113,7 @@ async def test_what_is_questions_are_answered_from_content(conversation):
 
 @pytest.mark.parametrize("question", ["what can I be told?", "am I allowed to know what medication my son is on"])
 async def test_a_carer_asking_what_they_can_be_told_gets_the_honest_general_answer(conversation, question):
-    from bot.services.carers import what_a_carer_can_be_told
+    from bot.services.carers.carers import what_a_carer_can_be_told
 
     await conversation.say("I look after my son")
     text = await conversation.say_text(question)

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from bot.services import wrap
-from bot.services.people import person_for_address
-from bot.services.wrap_content import load_wrap_content
+from bot.services.wrap import plan as wrap
+from bot.services.people.lookup import person_for_address
+from bot.services.wrap.content import load_wrap_content
 from bot.store.db import unit_of_work
 from tests.support.in_process import Conversation
 from tests.support.plan import plan_position, saved_items
@@ -119,7 +119,7 @@ async def test_export_gives_a_short_lived_link_to_this_persons_plan(conversation
     """The page itself is fetched over HTTP from the real server in tests/test_make_run.py."""
     from datetime import datetime, timezone
 
-    from bot.services.export_links import person_for_export_token
+    from bot.services.wrap.export_links import person_for_export_token
 
     await conversation.say("my triggers")
     await conversation.say("crowds")

@@ -61,7 +61,7 @@ async def test_a_carers_message_is_nowhere_in_the_database_files(agent):
     person gave them, and the code, are not kept in clear either)."""
     from datetime import datetime, timezone
 
-    from bot.services import carers
+    from bot.services.carers import carers
     from bot.store.db import unit_of_work
     from tests.support.coordinators import make_person
     from tests.support.in_process import Conversation

@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from bot.services import encryption, outbox
-from bot.services.key_rotation import rotate_all
+from bot.security import encryption
+
+from bot.services.messaging import outbox
+from bot.services.privacy.key_rotation import rotate_all
 from bot.settings import get_settings
 from bot.store.db import make_engine
 from bot.store.migrate import upgrade_to_head

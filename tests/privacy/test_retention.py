@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 
-from bot.services.encryption import encrypt_text
-from bot.services.retention import forget_old_conversations
+from bot.security.encryption import encrypt_text
+from bot.services.privacy.retention import forget_old_conversations
 from bot.store.db import get_engine
 
 NOW = datetime.now(timezone.utc)  # other tests' history is recent, so never in range

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.store.models import CaseloadEntry, Person, Role, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import CaseloadEntry, Person, Role
 from bot.store.staff_models import StaffAccount
 
 

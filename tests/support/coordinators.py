@@ -4,11 +4,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from bot.services import enrolment, staff, wrap
-from bot.services.reach import remember_sms_number
+from bot.services.people import enrolment
+
+from bot.services.staff import accounts as staff
+
+from bot.services.wrap import plan as wrap
+from bot.services.messaging.reach import remember_sms_number
 from bot.store.consent_models import ConsentDecision, ConsentRecord, RecipientKind, ShareEvent
 from bot.store.db import unit_of_work
-from bot.store.models import Person, Role, utc_now
+from bot.common.clock import utc_now
+from bot.store.models import Person, Role
 
 PASSWORD = "a long enough test password"
 

@@ -16,8 +16,8 @@ from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 
 from bot.channels.crisis_check import turn_failed_text
-from bot.rasa_action_guard import ActionServerUnavailable
-from bot.services.inbound_text import clean_inbound_text
+from bot.rasa_patches.action_guard import ActionServerUnavailable
+from bot.language.inbound_text import clean_inbound_text
 
 
 class InProcessActionEndpoint(EndpointConfig):

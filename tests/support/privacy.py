@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, select
 
-from bot.services.personal_data import EVENTS, _event_data
+from bot.services.privacy.personal_data import EVENTS, _event_data
 from bot.store.all_models import all_metadata
 from bot.store.db import get_engine
 

@@ -13,7 +13,7 @@ from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms import TwilioSmsInput
-from bot.services.twilio_signing import signing_token
+from bot.services.sms.twilio_signing import signing_token
 from bot.settings import get_settings
 
 WEBHOOK = "/webhooks/twilio/webhook"

@@ -14,7 +14,7 @@ from typing import Any
 
 import socketio
 
-from bot.services.webchat_sessions import COOKIE_NAME
+from bot.services.webchat.sessions import COOKIE_NAME
 
 SOCKET_PATH = "/webhooks/webchat/socket.io"
 TURN_TIMEOUT_S = 60

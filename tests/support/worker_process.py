@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from bot import worker
-from bot.services.email_delivery import email_sender
-from bot.services.sms_delivery import TwilioSender
+from bot.services.messaging import dispatch
+from bot.services.messaging.email_delivery import email_sender
+from bot.services.messaging.sms_delivery import TwilioSender
 from bot.settings import get_settings
 from tests.support.fake_twilio import LocalTwilioHttpClient
 
 if __name__ == "__main__":
     settings = get_settings()
-    senders = worker.Senders(
+    senders = dispatch.Senders(
         sms=TwilioSender(settings, http_client=LocalTwilioHttpClient(sys.argv[1])), email=email_sender(settings)
     )
-    worker.run_once(senders=senders)
+    dispatch.run_once(senders=senders)

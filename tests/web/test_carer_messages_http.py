@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from bot.services import carers
-from bot.services.people import identity_for_address, person_for_address
+from bot.services.carers import carers
+from bot.services.people.lookup import identity_for_address, person_for_address
 from bot.store.audit_models import AuditEntry
 from bot.store.db import unit_of_work
 from bot.store.outbox_models import OutboxMessage

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from bot.services import audit
+from bot.services.privacy import audit
 from bot.store.audit_models import AuditEntry
 from bot.store.consent_models import ShareEvent
 from bot.store.db import unit_of_work

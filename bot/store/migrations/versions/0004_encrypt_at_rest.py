@@ -7,7 +7,7 @@ Revises: 0003
 from alembic import op
 import sqlalchemy as sa
 
-from bot.services.encryption import decrypt_text, encrypt_text
+from bot.security.encryption import decrypt_text, encrypt_text
 
 revision = '0004'
 down_revision = '0003'

@@ -1,0 +1,32 @@
+"""The readable page of everything held about a person (the JSON is personal_data.as_json)."""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.services.privacy.personal_data import PersonalData
+from bot.settings import PROJECT_ROOT
+
+CONTENT_PATH = PROJECT_ROOT / "content" / "personal_data.yml"
+TEMPLATES_DIR = PROJECT_ROOT / "bot" / "web" / "templates"
+
+
+@lru_cache(maxsize=1)
+def personal_data_content() -> dict:
+    return yaml.safe_load(CONTENT_PATH.read_text(encoding="utf-8"))
+
+
+def personal_data_html(data: PersonalData, generated_at: datetime, json_url: str) -> str:
+    content = personal_data_content()
+    environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined)
+    return environment.get_template("my_data.html").render(
+        text={key: " ".join(str(value).split()) for key, value in content.items() if isinstance(value, str)},
+        titles=content.get("record_titles") or {},
+        records=data.tables,
+        conversation=data.conversation,
+        generated_at=generated_at.strftime("%d %B %Y, %H:%M UTC"),
+        json_url=json_url,
+    )

@@ -1,0 +1,92 @@
+"""The crisis detector on its own (no Rasa): every crisis message caught, few false alarms,
+idioms left alone, and a broken patterns file reported precisely."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from bot.language.spacy_pipeline import build_pipeline
+from bot.services.crisis.detection import CrisisDetector, default_patterns_path
+from tests.evaluation.sets import crisis_cases, ordinary_messages
+
+MAX_FALSE_ALARM_RATE = 0.03
+MIN_SUBJECT_ACCURACY = 0.97
+
+
+@pytest.fixture(scope="module")
+def patterns() -> dict:
+    return yaml.safe_load(default_patterns_path().read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def detector(patterns) -> CrisisDetector:
+    return CrisisDetector(build_pipeline(), patterns, "crisis_patterns.yml")
+
+
+def test_every_crisis_message_is_detected(detector):
+    missed = [text for text, _, _ in crisis_cases() if detector.detect(text) is None]
+    assert len(crisis_cases()) >= 250
+    assert not missed, f"{len(missed)} missed:\n" + "\n".join(missed)
+
+
+def test_messages_about_someone_else_are_told_apart(detector):
+    cases = crisis_cases()
+    wrong = [text for text, _, other in cases if detector.detect(text).about_someone_else != other]
+    assert sum(other for _, _, other in cases) >= 50
+    assert 1 - len(wrong) / len(cases) >= MIN_SUBJECT_ACCURACY, "\n".join(wrong)
+
+
+def test_ordinary_messages_rarely_fire(detector):
+    messages = ordinary_messages()
+    alarms = [f"{text}  [{detector.detect(text).pattern_id}]" for text in messages if detector.detect(text)]
+    assert len(messages) >= 250
+    assert len(alarms) / len(messages) <= MAX_FALSE_ALARM_RATE, "\n".join(alarms)
+
+
+@pytest.mark.parametrize(
+    "idiom",
+    ["I'd die for a cup of tea", "my feet are killing me", "this traffic is killing me", "I cut my hair",
+     "I need to hang the washing out", "I'm killing myself laughing", "I could murder a curry",
+     "I'm going to end it with my boyfriend", "I want to dye my hair", "I'm dying to see the new film"],
+)
+def test_idioms_do_not_fire(detector, idiom):
+    assert detector.detect(idiom) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "other"),
+    [("I WANT TO DIEEEE", "suicide", False), ("kms", "suicide", False), ("my son says he wants to kms", "suicide", True),
+     ("she\u2019s taken an overdose", "overdose", True), ("he hits me", "abuse", False), ("my dad hits my mum", "abuse", True)],
+)
+def test_spelling_and_subject(detector, text, category, other):
+    signal = detector.detect(text)
+    assert (signal.category, signal.about_someone_else) == (category, other)
+
+
+def test_long_emoji_and_other_scripts_do_not_break_it(detector):
+    assert detector.detect("a" * 10_000) is None
+    assert detector.detect("blah " * 2000 + "and I want to die") is not None  # the end of a long message counts
+    assert detector.detect("I want to die " + "😀" * 5) is not None
+    assert detector.detect("مرحبا كيف حالك") is None
+    assert detector.detect("") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: p["categories"][0]["patterns"].append({"id": "bad-list", "pattern": "@nowhere"}), "bad-list"),
+        (lambda p: p["categories"][0]["patterns"].append({"id": "all-optional", "pattern": "a? b?"}), "all-optional"),
+        (lambda p: p["lists"].__setitem__("refl", [False]), "put it in quotes"),
+        (lambda p: p["categories"][0]["patterns"].append(dict(p["categories"][0]["patterns"][0])), "used twice"),
+        (lambda p: p["categories"][0].__setitem__("subject_from", "nobody"), "subject_from"),
+    ],
+    ids=["unknown-list", "all-optional", "unquoted-boolean", "duplicate-id", "bad-subject-rule"],
+)
+def test_a_broken_patterns_file_is_reported_precisely(patterns, change, message):
+    broken = copy.deepcopy(patterns)
+    change(broken)
+    with pytest.raises(ValueError, match=message) as raised:
+        CrisisDetector(build_pipeline(), broken, "crisis_patterns.yml")
+    assert "crisis_patterns.yml" in str(raised.value)

@@ -1,0 +1,34 @@
+"""Reading requests to change the plan."""
+from __future__ import annotations
+
+import pytest
+
+from bot.services.wrap.edits import read_change, read_remove
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [("remove crowds from my triggers", "crowds"), ("delete payday", "payday"),
+     ("please take loud music out of my plan", "loud music"), ("get rid of arguments with my brother", "arguments with brother")],
+)
+def test_the_item_to_remove(text, item):
+    assert read_remove(text).item_words == item
+
+
+def test_nothing_named_means_no_request():
+    assert read_remove("remove it from my plan") is None or read_remove("remove from my plan") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new"),
+    [("change crowds to busy places", "crowds", "busy places"),
+     ("replace payday with running out of money", "payday", "running out of money"),
+     ("can you change my walk to a long walk by the river", "walk", "a long walk by the river")],
+)
+def test_the_item_to_change_and_its_new_words(text, old, new):
+    request = read_change(text)
+    assert (request.item_words, request.new_text) == (old, new)
+
+
+def test_a_change_without_new_words_is_not_read():
+    assert read_change("change crowds") is None
