@@ -14,29 +14,21 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
 from sanic.request import Request
 
-from bot.services.coordination import acknowledgements
-
-from bot.services.privacy import audit
-
+from bot.common.clock import utc_now
+from bot.common.templates import render
 from bot.services.carers import carers
-
-from bot.services.coordination import dashboard
-
+from bot.services.coordination import acknowledgements, dashboard
 from bot.services.people import enrolment
-
+from bot.services.privacy import audit
 from bot.services.staff import accounts as staff
-
 from bot.services.staff import web_sessions
-from bot.common.clock import uk_readable
 from bot.settings import Settings, get_settings
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.web import security
 from bot.web.security import BadForm
 
@@ -48,25 +40,11 @@ PERSON_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 PRE_SESSION_MINUTES = 30
 
 
-def _templates() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(WEB_DIR / "templates" / "dashboard"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["when"] = uk_readable
-    environment.filters["day"] = lambda moment: uk_readable(moment, with_time=False)
-    return environment
-
-
-TEMPLATES = _templates()
 
 
 def page(template: str, status: int = 200, **context: Any) -> response.HTTPResponse:
     context.setdefault("signed_in", None)
-    return response.html(TEMPLATES.get_template(template).render(**context), status=status)
+    return response.html(render(template, **context), status=status)
 
 
 def problem_page(status: int, **context: Any) -> response.HTTPResponse:

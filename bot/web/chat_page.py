@@ -7,17 +7,14 @@ Static files are served only from a fixed list, never from a path the request na
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
+from bot.common.templates import render
 from bot.services.crisis.content import load_crisis_content
 from bot.services.webchat.content import MAX_MESSAGE_CHARS, load_webchat_content
 from bot.settings import VAR_DIR, get_settings
 
 WEB_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 # Built by bot/build.py from node_modules (npm ci); var/ is not in git.
 VENDOR_DIR = VAR_DIR / "build" / "web"
@@ -38,17 +35,10 @@ STATIC_FILES = {
 }
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, undefined=StrictUndefined
-    )
-
-
 def chat_page_html() -> str:
     content = load_webchat_content()
     crisis = load_crisis_content(get_settings())
-    return _environment().get_template("webchat.html").render(
+    return render("webchat.html", 
         base=PAGE_PATH,
         page=content.page,
         status=content.status,

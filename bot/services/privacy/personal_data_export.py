@@ -5,13 +5,12 @@ from datetime import datetime
 from functools import lru_cache
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.common.templates import render
 from bot.services.privacy.personal_data import PersonalData
 from bot.settings import PROJECT_ROOT
 
 CONTENT_PATH = PROJECT_ROOT / "content" / "personal_data.yml"
-TEMPLATES_DIR = PROJECT_ROOT / "bot" / "web" / "templates"
 
 
 @lru_cache(maxsize=1)
@@ -21,8 +20,8 @@ def personal_data_content() -> dict:
 
 def personal_data_html(data: PersonalData, generated_at: datetime, json_url: str) -> str:
     content = personal_data_content()
-    environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined)
-    return environment.get_template("my_data.html").render(
+    return render(
+        "my_data.html",
         text={key: " ".join(str(value).split()) for key, value in content.items() if isinstance(value, str)},
         titles=content.get("record_titles") or {},
         records=data.tables,

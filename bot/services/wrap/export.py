@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Sequence
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from bot.common.sms_text import plain_sms_text
+from bot.common.templates import render
 from bot.services.wrap.content import (
     Question,
     Section,
@@ -24,7 +21,6 @@ from bot.services.wrap.content import (
 )
 from bot.store.models import WrapItem
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
 HTML_TEMPLATE = "wrap_export.html"
 EXPORT_FORMAT = "alongside-wrap-plan"
 EXPORT_FORMAT_VERSION = 1
@@ -178,7 +174,7 @@ def plan_html(
             if (found := by_question.get(question.id))
         ]
         sections.append(_HtmlSection(section.id, section.title, tuple(questions)))
-    return _templates().get_template(HTML_TEMPLATE).render(
+    return render(HTML_TEMPLATE, 
         title=content.text("export_title"),
         made_on=content.text("export_made_on", date=_readable_date(generated_at)),
         generated_iso=generated_at.isoformat(timespec="minutes"),
@@ -216,18 +212,6 @@ class _HtmlSection:
     id: str
     title: str
     questions: tuple[_HtmlQuestion, ...]
-
-
-@lru_cache(maxsize=1)
-def _templates() -> Environment:
-    # Autoescape on: everything in the plan is the person's own text.
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _readable_date(moment: datetime) -> str:
