@@ -18,11 +18,12 @@ FIND_PYTHON310 = for candidate in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versi
 	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then echo "$$candidate"; break; fi; \
 	done
 
-.PHONY: help run test shell train validate migrate clean browser-deps lock audit bench chaos
+.PHONY: help run test check shell train validate migrate clean browser-deps lock audit bench chaos
 
 help:
 	@echo "make run       start Alongside (rasa server, action server, worker, dashboard) on localhost"
 	@echo "make test      run the whole test suite"
+	@echo "make check     lint, format check, types, data validation and the fast tests (CI runs it first)"
 	@echo "make shell     chat with Alongside in this terminal"
 	@echo "make train     train the model if anything that shapes it changed"
 	@echo "make validate  check the training data and domain (rasa data validate)"
@@ -90,6 +91,15 @@ browser-deps:
 	    echo "or set ALONGSIDE_SKIP_BROWSER=1 to skip them."; \
 	  fi; \
 	fi
+
+# The quick gate, also run by .ci/run before `make test` and by .pre-commit-config.yaml:
+# ruff (lint and format), mypy on bot/, rasa data validate, and the tests that need no model.
+check: $(INSTALLED)
+	@echo "ruff check"; $(PY) -m ruff check bot tests bench
+	@echo "ruff format --check"; $(PY) -m ruff format --check --quiet bot tests bench
+	@echo "mypy"; $(PY) -m mypy
+	@echo "rasa data validate"; $(MAKE) --no-print-directory validate
+	@echo "fast tests"; $(PY) -m pytest -q -m "not slow" tests/unit tests/test_import_layers.py tests/test_content_check.py
 
 test: $(INSTALLED) browser-deps
 	@$(PY) -m bot prepare
