@@ -105,6 +105,8 @@ def child_environment(settings: Settings) -> dict[str, str]:
 
 
 def _wait_until_ready(process: Process, child: subprocess.Popen) -> None:
+    if not process.ready_url:
+        return
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         if child.poll() is not None:

@@ -141,8 +141,9 @@ class ActionAskConsentAnswer(Action):
             lapsed = {}
             if coordinator is not None:
                 for category in consent.needs_review(session, person_id, coordinator.person_id):
-                    if category in categories:
-                        lapsed[category] = consent.granted_on(session, person_id, coordinator.person_id, category)
+                    granted = consent.granted_on(session, person_id, coordinator.person_id, category)
+                    if category in categories and granted is not None:
+                        lapsed[category] = granted
         name = coordinator.display_name if coordinator else ""
         index = min(int(tracker.get_slot(PAGE) or 0), max(len(pages) - 1, 0))
         if step != STEP_PAGE:

@@ -48,7 +48,7 @@ class ActionGoalStart(Action):
                 position = f"{STEP_PREFIX}{latest.id}" if latest else ASK_GOAL
                 if latest is None:
                     say(dispatcher, words(), "no_goal_for_step")
-            elif not (_step_goal_id(position) and goals.goal_by_id(session, person_id, _step_goal_id(position))):
+            elif not ((goal_id := _step_goal_id(position)) and goals.goal_by_id(session, person_id, goal_id)):
                 position = ASK_GOAL
             set_position(session, person_id, FLOW, position)
         if position == ASK_GOAL and not has_goals:

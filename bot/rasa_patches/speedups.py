@@ -19,7 +19,7 @@ what is accepted or stored.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 _INSTALLED = False
 
@@ -52,7 +52,7 @@ def _validate_action_result(self, result: dict[str, Any]) -> bool:
 
 
 _EVENT_CLASSES: dict[str, type] = {}
-_original_resolve_by_type = None
+_original_resolve_by_type: Callable[..., Any] | None = None
 
 
 def _resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional[type]:
@@ -61,6 +61,7 @@ def _resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional
     if found is not None:
         return found
     try:
+        assert _original_resolve_by_type is not None, "install() sets it before this is called"
         found = _original_resolve_by_type(type_name)
     except ValueError:
         if default is not None:

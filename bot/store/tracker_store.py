@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import DeclarativeMeta, registry
 
 from bot.rasa_patches.action_guard import install as install_action_guard
 from bot.rasa_patches.speedups import install as install_rasa_speedups
@@ -40,9 +40,16 @@ class EncryptedEventData(EncryptedText):
         return super().process_result_value(value, dialect)
 
 
+_EVENTS_REGISTRY = registry()
+
+
 class AlongsideTrackerStore(SQLTrackerStore):
     # Rasa's own table, column for column, except that `data` is encrypted.
-    Base = declarative_base()
+    class Base(metaclass=DeclarativeMeta):  # Rasa's own metadata, apart from Alongside's tables
+        __abstract__ = True
+        registry = _EVENTS_REGISTRY
+        metadata = _EVENTS_REGISTRY.metadata
+        __init__ = _EVENTS_REGISTRY.constructor
 
     class SQLEvent(Base):
         __tablename__ = "events"

@@ -44,6 +44,7 @@ class SmtpSender:
         message["Message-ID"] = message_id
         message.set_content(email.body)
         try:
+            connection: smtplib.SMTP
             if settings.smtp_port == IMPLICIT_TLS_PORT:
                 connection = smtplib.SMTP_SSL(
                     settings.smtp_host, settings.smtp_port, timeout=REQUEST_TIMEOUT_S,

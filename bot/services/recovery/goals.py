@@ -82,6 +82,6 @@ def last_update_at(session: Session, person_id: str) -> datetime | None:
         select(func.max(BucketItem.created_at)).where(BucketItem.person_id == person_id),
         select(Person.created_at).where(Person.id == person_id),
     ]
-    moments = [as_utc_or_none(session.execute(query).scalar()) for query in candidates]
-    moments = [moment for moment in moments if moment is not None]
+    found = (as_utc_or_none(session.execute(query).scalar()) for query in candidates)
+    moments = [moment for moment in found if moment is not None]
     return max(moments) if moments else None

@@ -98,7 +98,9 @@ def end_all(session: Session, staff_id: str) -> int:
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(expected.encode(), given.encode())
+    if not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 def _forget_expired(session: Session, now: datetime) -> None:

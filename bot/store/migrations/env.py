@@ -20,7 +20,10 @@ def render_item(type_, obj, autogen_context):
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("No database URL for the migrations (bot/store/migrate.py sets sqlalchemy.url).")
+    engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,
