@@ -579,8 +579,9 @@ def shared_with_carer(session: Session, carer_id: str, now: datetime | None = No
     now = now or utc_now()
     found = []
     for link in people_linked_to(session, carer_id):
-        categories = _in_order(consent.active_categories(session, link.person_id, carer_id, now))
-        items = tuple(sharing.shared_items(session, link.person_id, categories)) if categories else ()
+        visible = sharing.visible_plan(session, link.person_id, carer_id, now)
+        categories = _in_order(visible.categories)
+        items = tuple(item for item in visible.items if item.section_id in categories)
         audit.record(
             session, carer_id, "carer_viewed_shared", link.person_id, f"link:{link.id} " + ",".join(categories),
             actor_kind="person", now=now,

@@ -78,6 +78,20 @@ def shared_items(session: Session, person_id: str, categories: Iterable[str]) ->
     return [item for item in wrap.current_items(session, plan) if item.section_id in wanted]
 
 
+@dataclass(frozen=True)
+class Visible:
+    categories: frozenset[str]  # what the person's active consents share with this recipient
+    items: tuple[WrapItem, ...]  # the live plan items in those categories, in plan order
+
+
+def visible_plan(session: Session, person_id: str, recipient_id: str, now: datetime | None = None) -> Visible:
+    """What this recipient (a coordinator or a carer) may see of the person's plan now. The one
+    answer that the dashboard, the printable summary and a carer's view all use, so a withdrawn
+    consent hides the same things everywhere at once."""
+    categories = frozenset(consent.active_categories(session, person_id, recipient_id, now))
+    return Visible(categories, tuple(shared_items(session, person_id, categories)))
+
+
 def preview(session: Session, person_id: str, categories: Iterable[str]) -> list[SharedSection]:
     """Exactly what these categories would show, grouped by section; sections with nothing
     saved are left out."""
@@ -103,7 +117,7 @@ def categories_with_items(session: Session, person_id: str, categories: Iterable
 
 def visible_to(session: Session, person_id: str, recipient_id: str, now: datetime | None = None) -> list[SharedSection]:
     """What this recipient may see of the person now: only what active consents cover."""
-    return preview(session, person_id, consent.active_categories(session, person_id, recipient_id, now))
+    return preview(session, person_id, visible_plan(session, person_id, recipient_id, now).categories)
 
 
 def share_with_coordinator(

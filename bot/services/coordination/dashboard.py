@@ -24,6 +24,7 @@ from bot.services.people import enrolment
 from bot.services.coordination import review_flags
 
 from bot.services.wrap import plan as wrap
+from bot.services.consent import sharing
 from bot.services.consent.ledger import active_categories
 from bot.services.coordination.dashboard_content import load_dashboard_content
 from bot.common.clock import as_utc, as_utc_or_none
@@ -119,7 +120,8 @@ def open_person_page(session: Session, coordinator_id: str, person_id: str, now:
     entry = enrolment.active_entry(session, coordinator_id, person_id)
     if entry is None:
         return None
-    active = active_categories(session, person_id, coordinator_id, now)
+    visible = sharing.visible_plan(session, person_id, coordinator_id, now)
+    active, items = set(visible.categories), list(visible.items)
     events = _share_events(session, person_id, coordinator_id)
     view = session.execute(
         select(CoordinatorView).where(
@@ -128,7 +130,6 @@ def open_person_page(session: Session, coordinator_id: str, person_id: str, now:
     ).scalar_one_or_none()
     last_viewed = as_utc_or_none(view.last_viewed_at) if view else None
     newly_shared = _shared_since(events, active, last_viewed)
-    items = _live_items(session, person_id, active)
     sections = tuple(
         ShownSection(section.id, section.title, section.id in newly_shared, _questions(section, items, last_viewed))
         for section in load_wrap_content().sections
@@ -170,8 +171,8 @@ def printable_summary(session: Session, coordinator_id: str, person_id: str, now
     entry = enrolment.active_entry(session, coordinator_id, person_id)
     if entry is None:
         return None
-    active = active_categories(session, person_id, coordinator_id, now)
-    items = _live_items(session, person_id, active)
+    visible = sharing.visible_plan(session, person_id, coordinator_id, now)
+    active, items = set(visible.categories), list(visible.items)
     sections = tuple(
         ShownSection(section.id, section.title, False, _questions(section, items, None))
         for section in load_wrap_content().sections
@@ -228,13 +229,6 @@ def _shared_since(events: list[ShareEvent], active: set[str], since: datetime | 
     return _categories_of(e for e in events if as_utc(e.created_at) > since) & active
 
 
-def _live_items(session: Session, person_id: str, active: set[str]) -> list[WrapItem]:
-    plan = session.execute(select(WrapPlan).where(WrapPlan.person_id == person_id)).scalar_one_or_none()
-    if plan is None or not active:
-        return []
-    return [item for item in wrap.current_items(session, plan) if item.section_id in active]
-
-
 def _questions(section, items: list[WrapItem], since: datetime | None) -> tuple[ShownQuestion, ...]:
     shown = []
     for question in section.questions:
@@ -256,7 +250,7 @@ def _new_count(
     newly_shared = _shared_since(events, active, since)
     return sum(
         1
-        for item in _live_items(session, person_id, active)
+        for item in sharing.shared_items(session, person_id, active)
         if item.section_id in newly_shared or since is None or as_utc(item.created_at) > since
     )
 
