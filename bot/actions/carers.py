@@ -16,7 +16,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.common.clock import utc_now
-from bot.actions.guided import DONE, PAUSED, SENTINELS, channel, is_crisis, message_text
+from bot.actions.guided import DONE, PAUSED, SENTINELS, is_crisis
+from bot.actions.turn import channel, message_text, page_chars, say
 from bot.actions.tracker_person import identity_for_tracker, person_for_tracker
 from bot.services.carers import carers
 from bot.services.carers.carers import AccessReply, LinkResult, MessageOutcome
@@ -29,7 +30,6 @@ MESSAGE_OPEN, MESSAGE_TEXT = "carer_message_open", "carer_message_text"
 PAGE_SLOT, LAST_LIST, CARER_LIST = "carer_page", "last_list", "carer_shared"
 UNCLEAR_BEFORE_LEAVING = 2
 PEER_SUPPORT_PAYLOAD = "/find_peer_support"
-SMS_PAGE_CHARS, WEB_PAGE_CHARS = 320, 1200
 LINK_RESPONSES = {
     LinkResult.linked: "link_done", LinkResult.already: "link_already", LinkResult.own: "link_own",
     LinkResult.no_code: "link_no_code", LinkResult.wrong: "link_wrong", LinkResult.expired: "link_expired",
@@ -38,7 +38,7 @@ LINK_RESPONSES = {
 
 
 def _say(dispatcher: CollectingDispatcher, text_id: str, buttons: list | None = None, **values: Any) -> None:
-    dispatcher.utter_message(text=carers.carers_content().text(text_id, **values), buttons=buttons or [])
+    say(dispatcher, carers.carers_content(), text_id, buttons, **values)
 
 
 def _now() -> datetime:
@@ -87,7 +87,7 @@ class ActionWhatCanIBeTold(Action):
 def _carer_pages(tracker: Tracker) -> list[tuple[str | None, str]]:
     """(heading or None, page) for everything shared with this carer now. Consent is read and
     the view audited here, on every call."""
-    size = SMS_PAGE_CHARS if tracker.get_latest_input_channel() == "sms" else WEB_PAGE_CHARS
+    size = page_chars(tracker)
     content = carers.carers_content()
     pages: list[tuple[str | None, str]] = []
     with unit_of_work() as session:

@@ -9,19 +9,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import (
-    DONE,
-    PAUSED,
-    PENDING_QUESTION,
-    SENTINELS,
-    ask_yes_no,
-    channel,
-    intent,
-    message_text,
-    not_an_answer,
-    say,
-    unread_answer,
-)
+from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, SENTINELS, ask_yes_no, not_an_answer, unread_answer
+from bot.actions.turn import channel, intent, message_text, say
 from bot.actions.tracker_person import person_for_tracker
 from bot.services.recovery import checkins
 from bot.services.messaging import reach

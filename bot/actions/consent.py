@@ -17,6 +17,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import not_an_answer
+from bot.actions import turn
+from bot.actions.turn import intent, message_text, page_chars, say
 from bot.actions.tracker_person import person_for_tracker
 from bot.services.consent import ledger as consent
 from bot.services.consent import sharing
@@ -35,23 +37,10 @@ INTERRUPTED_SLOT = "interrupted_loop"
 DONE = "done"
 STEP_PAGE, STEP_CHOICES = "page", "choices"
 UNCLEAR_BEFORE_LEAVING = 2
-SMS_PAGE_CHARS, WEB_PAGE_CHARS = 320, 1200
-
-
-def _channel(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "rest"
-
-
-def _text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
-
-
-def _intent(tracker: Tracker) -> str | None:
-    return (tracker.latest_message or {}).get("intent", {}).get("name")
 
 
 def _say(dispatcher: CollectingDispatcher, text_id: str, **values: str) -> None:
-    dispatcher.utter_message(text=load_consent_content().text(text_id, **values))
+    say(dispatcher, load_consent_content(), text_id, **values)
 
 
 def _names(categories) -> str:
@@ -97,7 +86,7 @@ class ActionConsentStart(Action):
         return "action_consent_start"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        requested = list(requested_categories(_text(tracker), CATEGORY_IDS))
+        requested = list(requested_categories(message_text(tracker), CATEGORY_IDS))
         nothing = [SlotSet(OFFER, False)]
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
@@ -133,7 +122,7 @@ class ActionAskConsentAnswer(Action):
             dispatcher.utter_message(response="utter_consent_choices")
             return []
         categories = list(tracker.get_slot(CATEGORIES) or [])
-        size = SMS_PAGE_CHARS if _channel(tracker) == "sms" else WEB_PAGE_CHARS
+        size = page_chars(tracker)
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
             coordinator = consent.coordinator_for(session, person_id)
@@ -182,7 +171,7 @@ class ValidateConsentForm(FormValidationAction):
         with unit_of_work() as session:
             coordinator = consent.coordinator_for(session, person_for_tracker(session, tracker).id)
         name = coordinator.display_name if coordinator else ""
-        answer = read_answer(str(value), offered, intent=_intent(tracker), coordinator_name=name)
+        answer = read_answer(str(value), offered, intent=intent(tracker), coordinator_name=name)
         if answer.reply is Reply.more:
             return {ANSWER: None, STEP: STEP_PAGE, PAGE: float(int(tracker.get_slot(PAGE) or 0) + 1)}
         if answer.reply in (Reply.unclear, Reply.not_offered):
@@ -208,7 +197,7 @@ class ValidateConsentForm(FormValidationAction):
 
     @staticmethod
     def _decide(answer, offered: list[str], dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        channel = _channel(tracker)
+        channel = turn.channel(tracker)
         content = load_consent_content()
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
@@ -292,7 +281,7 @@ class ActionConsentWithdraw(Action):
         return "action_consent_withdraw"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        text, channel = _text(tracker), _channel(tracker)
+        text, channel = message_text(tracker), turn.channel(tracker)
         content = load_consent_content()
         confirmations = []
         with unit_of_work() as session:

@@ -9,7 +9,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import DONE, PAUSED, channel, intent, say, unread_answer
+from bot.actions.guided import DONE, PAUSED, unread_answer
+from bot.actions.turn import channel, intent, say
 from bot.actions.tracker_person import person_for_tracker
 from bot.services.recovery import checkins
 from bot.services.recovery import goals

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.services.guided.content import GuidedContent
+from bot.actions.turn import intent
 
 CRISIS_INTENTS = ("crisis", "crisis_contacts")
 # Never an answer to a form's question: crisis words (CrisisPolicy replies) and codes for
@@ -18,18 +18,6 @@ DONE, PAUSED, SAVED, KEPT = "__done__", "__paused__", "__saved__", "__kept__"
 SENTINELS = (DONE, PAUSED, SAVED, KEPT)
 # Which yes/no question was just asked (a featurised slot, so rules can follow the answer).
 PENDING_QUESTION = "pending_question"
-
-
-def channel(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "rest"
-
-
-def message_text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
-
-
-def intent(tracker: Tracker) -> str | None:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
 def is_crisis(tracker: Tracker) -> bool:
@@ -49,10 +37,6 @@ def unread_answer(value: Any, tracker: Tracker, slot: str) -> dict[str, Any] | N
 
 def not_an_answer(tracker: Tracker) -> bool:
     return intent(tracker) in NOT_ANSWERS
-
-
-def say(dispatcher: CollectingDispatcher, content: GuidedContent, text_id: str, **values: Any) -> None:
-    dispatcher.utter_message(text=content.text(text_id, **values))
 
 
 def ask_yes_no(dispatcher: CollectingDispatcher) -> None:

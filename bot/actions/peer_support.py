@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import channel
 from bot.services.peer_support import directory as peer_support
 from bot.services.peer_support import search
 from bot.services.wrap import plan as wrap
@@ -28,7 +29,7 @@ def _message(tracker: Tracker) -> str:
 
 
 def _page_size(tracker: Tracker) -> int:
-    return SMS_PAGE if tracker.get_latest_input_channel() == "sms" else WEB_PAGE
+    return SMS_PAGE if channel(tracker) == "sms" else WEB_PAGE
 
 
 def send_peer_page(dispatcher: CollectingDispatcher, tracker: Tracker, ids: list[str], offset: int) -> list:
@@ -146,6 +147,6 @@ class ActionPeerSave(Action):
         item = f"{service.name} ({service.organisation})"
         with unit_of_work() as session:
             plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
-            wrap.save_answer(session, plan, TOOLBOX_QUESTION, item, tracker.get_latest_input_channel() or "rest")
+            wrap.save_answer(session, plan, TOOLBOX_QUESTION, item, channel(tracker))
         dispatcher.utter_message(text=search.text("saved", item=item))
         return []

@@ -8,7 +8,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import KEPT, PAUSED, SAVED, channel, message_text, say, unread_answer
+from bot.actions.guided import KEPT, PAUSED, SAVED, unread_answer
+from bot.actions.turn import channel, message_text, say
 from bot.actions.tracker_person import person_for_tracker
 from bot.services.recovery import checkins
 from bot.services.recovery import meaning as recovery

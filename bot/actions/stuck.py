@@ -9,7 +9,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, channel, say, unread_answer
+from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, unread_answer
+from bot.actions.turn import channel, say
 from bot.actions.tracker_person import person_for_tracker
 from bot.services.coordination import review_flags
 from bot.services.recovery import stuck

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.consent import OFFER_SLOT, offer_after_section
 from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import channel, intent, message_text, say
 from bot.services.wrap import plan as wrap
 from bot.services.guided.controls import Control, control_in
 from bot.services.guided.list_answers import is_done, join_for_reading
@@ -33,12 +34,8 @@ PAUSED = "paused"
 UNUSABLE_BEFORE_OFFERING_SKIP = 2
 
 
-def _channel(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "rest"
-
-
 def _say(dispatcher: CollectingDispatcher, text_id: str, **values: str) -> None:
-    dispatcher.utter_message(text=load_wrap_content().text(text_id, **values))
+    say(dispatcher, load_wrap_content(), text_id, **values)
 
 
 def _earlier_answer(session, plan, question) -> list[str]:
@@ -57,8 +54,7 @@ class ActionWrapStart(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         content = load_wrap_content()
-        message = tracker.latest_message or {}
-        asked_for = wrap.section_from_text(message.get("text") or "")
+        asked_for = wrap.section_from_text(message_text(tracker))
         with unit_of_work() as session:
             plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
             is_new = not wrap.current_items(session, plan)
@@ -115,7 +111,7 @@ class ValidateWrapForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:
             return {ANSWER_SLOT: None}  # the form being (re)started clears the slot: nothing said yet
-        if (tracker.latest_message or {}).get("intent", {}).get("name") == CRISIS_INTENT:
+        if intent(tracker) == CRISIS_INTENT:
             return {ANSWER_SLOT: None}  # never saved as plan content; CrisisPolicy replies
         text = str(value or "").strip()
         with unit_of_work() as session:
@@ -154,14 +150,14 @@ class ValidateWrapForm(FormValidationAction):
         if question.same_as and self._confirms(tracker) and not tracker.get_slot(LIST_OPEN_SLOT):
             earlier = _earlier_answer(session, plan, question)
             if earlier:  # "yes, that's still right": the earlier answer, saved here too
-                saved = wrap.save_answer(session, plan, question_id, "\n".join(earlier), _channel(tracker))
+                saved = wrap.save_answer(session, plan, question_id, "\n".join(earlier), channel(tracker))
                 _say(dispatcher, "saved_list", items=join_for_reading(item.text for item in saved))
                 return self._advance(session, plan, question_id, dispatcher)
         if question.is_list and is_done(text):
             if not wrap.current_items(session, plan, question_id=question_id):
                 _say(dispatcher, "saved_nothing")
             return self._advance(session, plan, question_id, dispatcher)
-        saved = wrap.save_answer(session, plan, question_id, text, _channel(tracker))
+        saved = wrap.save_answer(session, plan, question_id, text, channel(tracker))
         if not saved:
             return self._unusable(question_id, text, session, plan, dispatcher, tracker)
         if question.is_list:
@@ -181,7 +177,7 @@ class ValidateWrapForm(FormValidationAction):
 
     @staticmethod
     def _confirms(tracker: Tracker) -> bool:
-        return (tracker.latest_message or {}).get("intent", {}).get("name") == AFFIRM_INTENT
+        return intent(tracker) == AFFIRM_INTENT
 
     @staticmethod
     def _previous_question_id(question_id: str) -> str:

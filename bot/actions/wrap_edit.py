@@ -7,7 +7,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions import turn
 from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import message_text
 from bot.services.wrap import plan as wrap
 from bot.services.wrap.edits import read_change, read_remove
 from bot.services.wrap.content import load_wrap_content
@@ -15,10 +17,6 @@ from bot.store.db import unit_of_work
 
 ITEM_SLOT = "wrap_edit_item"
 NEW_TEXT_SLOT = "wrap_edit_new"
-
-
-def _text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
 
 
 class _AskToEdit:
@@ -30,10 +28,10 @@ class _AskToEdit:
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         content = load_wrap_content()
-        request = self.read(_text(tracker))
+        request = self.read(message_text(tracker))
         with unit_of_work() as session:
             plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
-            section_id = wrap.section_from_text(_text(tracker))
+            section_id = wrap.section_from_text(message_text(tracker))
             found = wrap.find_items(session, plan, request.item_words, section_id=section_id) if request else []
             item = found[0] if found else None
             item_id, item_text = (item.id, item.text) if item else (None, None)
@@ -77,7 +75,7 @@ class ActionWrapApplyEdit(Action):
         if not item_id:
             dispatcher.utter_message(text=content.text("edit_not_found"))
             return []
-        channel = tracker.get_latest_input_channel() or "rest"
+        channel = turn.channel(tracker)
         with unit_of_work() as session:
             plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
             try:

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.common.clock import utc_now
 from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import message_text, page_chars
 from bot.services.recovery import bucket
 from bot.services.wrap import plan as wrap
 from bot.services.wrap.export_links import EXPORT_LINK_MINUTES, make_export_token
@@ -17,14 +18,12 @@ from bot.services.wrap.export import plan_pages
 from bot.settings import public_base_url
 from bot.store.db import unit_of_work
 
-SMS_PAGE_CHARS = 320
-WEB_PAGE_CHARS = 1200
 PAGE_SLOT = "wrap_page"
 SECTION_SLOT = "wrap_show_section"
 
 
 def _page_size(tracker: Tracker) -> int:
-    return SMS_PAGE_CHARS if tracker.get_latest_input_channel() == "sms" else WEB_PAGE_CHARS
+    return page_chars(tracker)
 
 
 def _pages(tracker: Tracker, section_id: str | None) -> list[str]:
@@ -53,7 +52,7 @@ class ActionWrapShow(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         known = {section.id for section in load_wrap_content().sections}
         asked = next((value for value in tracker.get_latest_entity_values("wrap_section") if value in known), None)
-        section_id = asked or wrap.section_from_text((tracker.latest_message or {}).get("text") or "")
+        section_id = asked or wrap.section_from_text(message_text(tracker))
         pages = _pages(tracker, section_id)
         if not pages:
             dispatcher.utter_message(text=load_wrap_content().text("nothing_saved_yet"))
