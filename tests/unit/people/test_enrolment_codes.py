@@ -38,7 +38,7 @@ def test_the_enrolment_replies_are_plain_english_and_fit_one_sms():
     from bot.common.sms_text import gsm7_length, gsm7_problem
     from bot.settings import PROJECT_ROOT
 
-    responses = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    responses = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "enrolment.yml").read_text(encoding="utf-8"))["responses"]
     texts = {
         name: variant["text"].replace("{coordinator}", "Sam")
         for name, variants in responses.items() if name.startswith("utter_enrolment")
