@@ -30,7 +30,8 @@ DOMAIN_PARTS_DIR = PROJECT_ROOT / "bot" / "domain"
 DATA_DIR = PROJECT_ROOT / "bot" / "data"
 # Code and content that shape what the model learns (the shared normaliser runs in training too).
 CUSTOM_COMPONENT_DIRS = (PROJECT_ROOT / "bot" / "nlu", PROJECT_ROOT / "bot" / "policies", PROJECT_ROOT / "bot" / "language")
-MODEL_CONTENT_FILES = (PROJECT_ROOT / "content" / "language.yml",)
+# The normaliser's vocabulary includes the crisis patterns' words.
+MODEL_CONTENT_FILES = (PROJECT_ROOT / "content" / "language.yml", PROJECT_ROOT / "content" / "crisis_patterns.yml")
 BUILT_DOMAIN_DIR = VAR_DIR / "build" / "domain"
 MODEL_PREFIX = "alongside-"
 PACKAGE_LOCK = PROJECT_ROOT / "package-lock.json"

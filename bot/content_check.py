@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.language.normalise import load_language
 from bot.services.guided import content as guided_content
 from bot.services.guided.controls import _phrases
 from bot.services.crisis.content import load_crisis_content
@@ -49,3 +50,4 @@ def check_all_content(settings: Settings) -> None:
     load_dashboard_content()
     guided_content.check_all()
     load_webchat_content()
+    load_language()

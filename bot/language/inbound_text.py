@@ -15,10 +15,15 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
 
 
+def drop_unsafe_characters(text: str) -> str:
+    """The text without control characters (line breaks stay) or lone surrogates; shared with
+    the matching form (bot/language/normalise.py)."""
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
 def clean_inbound_text(text: object) -> str:
     """Text safe to hand to Rasa: a string, no control characters or lone surrogates, never an
     intent command."""
     if not isinstance(text, str):
         return ""
-    text = _CONTROL_CHARACTERS.sub("", text)
-    return _LEADING_SLASHES.sub("", text).strip()
+    return _LEADING_SLASHES.sub("", drop_unsafe_characters(text)).strip()

@@ -3,8 +3,9 @@
 The patterns live in content/crisis_patterns.yml (its top comment explains the small pattern
 language), so a service can add a phrase without touching code. For each message:
 
-1. the text is normalised: lower case, straight quotes, "dieeee" -> "die", text-speak
-   ("wanna", "2", "im", "k1ll", "od'd") spelled out;
+1. the text is normalised: the shared matching form (bot/language/normalise.py: lower case,
+   straight quotes, "d i e", "dieeee", text-speak, misspellings), then the crisis spellings
+   below ("k1ll", "od'd", "sewer slide", "want 2 die");
 2. the shared spaCy pipeline (tokenizer + lookup lemmatizer) makes tokens and lemmas;
 3. spaCy's Matcher finds every pattern; a match overlapping an idiom exclusion ("my feet are
    killing me") is dropped; the category listed first in the file wins;
@@ -25,6 +26,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from bot.language.normalise import matching_form
 from bot.settings import PROJECT_ROOT
 
 MAX_TEXT_CHARS = 50_000  # far beyond any SMS or chat message; keeps one request bounded
@@ -50,9 +52,6 @@ class CrisisSignal:
 # ---------------------------------------------------------------------------------------------
 # Normalisation: spelling variety becomes one form before matching
 # ---------------------------------------------------------------------------------------------
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
-_FINAL_VOWEL_REPEATS = re.compile(r"([aeiouy])\1{2,}\b")
-_LETTER_REPEATS = re.compile(r"([a-z])\1{2,}")
 _LEET = re.compile(r"(?<=[a-z])[013@$](?=[a-z])")
 _LEET_LETTERS = {"0": "o", "1": "i", "3": "e", "@": "a", "$": "s"}
 _SPELLINGS = tuple(
@@ -66,19 +65,9 @@ _SPELLINGS = tuple(
         (r"\b(my|him|her|them|your)\s+(self|selves)\b", r"\1\2"),
         (r"\bsewer\s*slide\b", "suicide"),
         (r"\bself[\s-]*delet\w*", "unalive"),
-        (r"\b(?:gonna|gunna|finna)\b", "going to"),
-        (r"\b(?:wanna|wana)\b", "want to"),
         (r"(?<=[a-z]) 2 (?=[a-z])", " to "),
-        (r"\bim\b", "i'm"),
-        (r"\bive\b", "i've"),
         (r"\bid\b", "i'd"),
-        (r"\b(do|ca|wo|did|does|is|was|were|could|would|should|have|has)nt\b", r"\1n't"),
-        (r"\bcant\b", "can't"),
-        (r"\bwont\b", "won't"),
-        (r"\b(he|she|that|there|what|it)s\b", r"\1's"),
-        (r"\bu\b", "you"),
-        (r"\br\b", "are"),
-        (r"\brn\b", "right now"),
+        (r"\bits\b", "it's"),
     )
 )
 
@@ -86,9 +75,7 @@ _SPELLINGS = tuple(
 def normalise(text: str) -> str:
     """One spelling for many (see the module docstring). A final full stop lets patterns
     anchor on the end of what someone said ("I'm going to jump" but not "...jump on the bus")."""
-    text = text[:MAX_TEXT_CHARS].translate(_QUOTES).lower()
-    text = _FINAL_VOWEL_REPEATS.sub(r"\1", text)
-    text = _LETTER_REPEATS.sub(r"\1\1", text)
+    text = matching_form(text[:MAX_TEXT_CHARS])
     text = _LEET.sub(lambda match: _LEET_LETTERS[match.group(0)], text)
     for pattern, replacement in _SPELLINGS:
         text = pattern.sub(replacement, text)

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import yaml
 
 from bot.common.sms_text import gsm7_length, gsm7_problem
+from bot.language.normalise import matching_form
 from bot.settings import PROJECT_ROOT
 
 WRAP_CONTENT_PATH = PROJECT_ROOT / "content" / "wrap.yml"
@@ -199,11 +200,12 @@ class WrapContent:
 
 
 def match_words(text: str) -> tuple[str, ...]:
-    """Lower-case words with apostrophes dropped ("I'm" -> "im"), for matching keywords.
+    """The words of the shared matching form (bot/language/normalise.py: "trigers" ->
+    "triggers", "u" -> "you") with apostrophes dropped ("I'm" -> "im"), for matching keywords.
 
     Keywords are checked with this at load time and text is matched with it, so the two agree.
     """
-    folded = text.casefold().replace("'", "").replace("\u2019", "")
+    folded = matching_form(text).casefold().replace("'", "").replace("\u2019", "")
     return tuple(_MATCH_WORD.findall(folded))
 
 
