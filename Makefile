@@ -74,7 +74,7 @@ chaos: $(INSTALLED)
 
 validate: $(INSTALLED)
 	@$(PY) -m bot prepare
-	@$(PY) -m rasa data validate --config config.yml --domain var/build/domain --data bot/data --fail-on-warnings
+	@$(PY) -m rasa data validate --config config.yml --domain var/build/domain --data bot/data var/build/data --fail-on-warnings
 
 # Headless Chromium for the browser tests, from Debian (Playwright's own download does not
 # work everywhere). Idempotent: does nothing when chromium is already there, or when

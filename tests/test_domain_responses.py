@@ -13,7 +13,7 @@ import re
 
 import yaml
 
-from bot.build import DATA_DIR, build_domain
+from bot.build import BUILT_DATA_DIR, DATA_DIR, build_domain
 from bot.settings import PROJECT_ROOT
 
 RESPONSE_NAME = re.compile(r"^utter_[a-z0-9_]+$")
@@ -22,7 +22,7 @@ RESPONSE_NAME = re.compile(r"^utter_[a-z0-9_]+$")
 SENT_BY_RASA = {"utter_default"}
 # Not responses: the field of a bot message that names the response it came from.
 RASA_FIELDS = {"utter_action"}
-STORY_DIRS = (DATA_DIR, PROJECT_ROOT / "tests" / "stories")
+STORY_DIRS = (DATA_DIR, BUILT_DATA_DIR, PROJECT_ROOT / "tests" / "stories")
 
 
 def domain_responses() -> set[str]:

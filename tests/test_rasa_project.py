@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.build import BUILT_DOMAIN_DIR, CONFIG_PATH, DATA_DIR
+from bot.build import BUILT_DOMAIN_DIR, CONFIG_PATH, training_data_paths
 from bot.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
@@ -22,7 +22,7 @@ def run_rasa(*arguments: str) -> subprocess.CompletedProcess:
 def test_training_data_and_domain_validate_without_warnings(trained_model):
     result = run_rasa(
         "data", "validate", "--config", str(CONFIG_PATH), "--domain", str(BUILT_DOMAIN_DIR),
-        "--data", str(DATA_DIR), "--fail-on-warnings",
+        "--data", *map(str, training_data_paths()), "--fail-on-warnings",
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 

@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.common.clock import utc_now
-from bot.actions.guided import DONE, PAUSED, SENTINELS, is_crisis
+from bot.actions.guided import DONE, PAUSED, SENTINELS, not_an_answer
 from bot.actions.turn import channel, message_text, page_chars, say
 from bot.actions.tracker_person import identity_for_tracker, person_for_tracker
 from bot.services.carers import carers
@@ -200,8 +200,8 @@ class ValidateCarerMessageForm(FormValidationAction):
     def validate_carer_message_text(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if value is None or value in SENTINELS:
             return {MESSAGE_TEXT: value}
-        if is_crisis(tracker):
-            return {MESSAGE_TEXT: None}  # never passed on as a message; CrisisPolicy replies
+        if not_an_answer(tracker):
+            return {MESSAGE_TEXT: None}  # never passed on as a message; its own rule or CrisisPolicy replies
         text = str(value).strip()
         if control_in(text) is not None:
             _say(dispatcher, "message_cancelled")
@@ -305,8 +305,8 @@ class ValidateCarerAccessForm(FormValidationAction):
     def validate_carer_access_answer(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if value is None or value in SENTINELS:
             return {ACCESS_ANSWER: value}
-        if is_crisis(tracker):
-            return {ACCESS_ANSWER: None}  # never read as an answer; CrisisPolicy replies
+        if not_an_answer(tracker):
+            return {ACCESS_ANSWER: None}  # never read as an answer; its own rule or CrisisPolicy replies
         answer = carers.read_access_answer(str(value))
         link_id = tracker.get_slot(LINK_SLOT)
         with unit_of_work() as session:

@@ -8,20 +8,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.turn import intent
+from bot.services.guided.interruptions import never_answers
 
-CRISIS_INTENTS = ("crisis", "crisis_contacts")
-# Never an answer to a form's question: crisis words (CrisisPolicy replies) and codes for
-# linking or joining a caseload (their own rules answer, then the question is asked again).
-NOT_ANSWERS = CRISIS_INTENTS + ("link_start", "link_code", "enrolment_code", "carer_link_code")
 # Values a form's answer slot takes to end the form; never the person's words.
 DONE, PAUSED, SAVED, KEPT = "__done__", "__paused__", "__saved__", "__kept__"
 SENTINELS = (DONE, PAUSED, SAVED, KEPT)
 # Which yes/no question was just asked (a featurised slot, so rules can follow the answer).
 PENDING_QUESTION = "pending_question"
-
-
-def is_crisis(tracker: Tracker) -> bool:
-    return intent(tracker) in CRISIS_INTENTS
 
 
 def unread_answer(value: Any, tracker: Tracker, slot: str) -> dict[str, Any] | None:
@@ -36,7 +29,9 @@ def unread_answer(value: Any, tracker: Tracker, slot: str) -> dict[str, Any] | N
 
 
 def not_an_answer(tracker: Tracker) -> bool:
-    return intent(tracker) in NOT_ANSWERS
+    """Crisis words, and everything content/form_interruptions.yml lists: answered by their own
+    rule, then the question is asked again; never saved as the answer."""
+    return intent(tracker) in never_answers()
 
 
 def ask_yes_no(dispatcher: CollectingDispatcher) -> None:

@@ -8,6 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.guided import not_an_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel
 from bot.services.peer_support import directory as peer_support
@@ -90,7 +91,7 @@ class ValidatePeerSupportForm(FormValidationAction):
         return control_in(str(value or "")) in (Control.stop, Control.later)
 
     def validate_peer_need(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if value is None:
+        if value is None or not_an_answer(tracker):
             return {NEED: None}
         if self._stopping(value):
             return {NEED: STOPPED, AREA: NO_AREA}
@@ -99,7 +100,7 @@ class ValidatePeerSupportForm(FormValidationAction):
         return {NEED: search.experience_in(str(value)) or peer_support.ANY_EXPERIENCE}
 
     def validate_peer_area(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if value is None:
+        if value is None or not_an_answer(tracker):
             return {AREA: None}
         if self._stopping(value):
             return {NEED: STOPPED, AREA: NO_AREA}

@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.consent import OFFER_SLOT, offer_after_section
+from bot.actions.guided import not_an_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel, intent, message_text, say
 from bot.services.wrap import plan as wrap
@@ -22,7 +23,6 @@ from bot.services.guided.list_answers import is_done, join_for_reading
 from bot.services.wrap.content import load_wrap_content
 from bot.store.db import unit_of_work
 
-CRISIS_INTENT = "crisis"
 AFFIRM_INTENT = "affirm"
 ANSWER_SLOT = "wrap_answer"
 LIST_OPEN_SLOT = "wrap_list_open"
@@ -111,8 +111,8 @@ class ValidateWrapForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:
             return {ANSWER_SLOT: None}  # the form being (re)started clears the slot: nothing said yet
-        if intent(tracker) == CRISIS_INTENT:
-            return {ANSWER_SLOT: None}  # never saved as plan content; CrisisPolicy replies
+        if not_an_answer(tracker):
+            return {ANSWER_SLOT: None}  # never saved as plan content; its own rule or CrisisPolicy replies
         text = str(value or "").strip()
         with unit_of_work() as session:
             plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
