@@ -31,6 +31,7 @@ from bot.settings import PROJECT_ROOT
 
 MAX_TEXT_CHARS = 50_000  # far beyond any SMS or chat message; keeps one request bounded
 SUBJECT_RULES = ("actor", "aggressor", "victim")
+LEVELS = ("crisis", "possible")
 END_MARKS = (".", "!", "?", ",", ";", ":")
 BIG_NUMBER = (
     r"^([1-9][0-9]+|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
@@ -47,6 +48,7 @@ class CrisisSignal:
     category: str
     pattern_id: str
     about_someone_else: bool
+    level: str = "crisis"  # or "possible": the category's `level` in the patterns file
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,6 +180,7 @@ class _Patterns:
     rules: dict[str, _Rule]
     categories: tuple[str, ...]
     subject_rules: dict[str, str]
+    levels: dict[str, str]
     others: frozenset[str]
     self_words: frozenset[str]
     speaker: frozenset[str]
@@ -202,7 +205,7 @@ def compile_patterns(nlp: Language, data: Any, source: str = "<patterns>") -> _P
     compiler = _Compiler(nlp, data, source)
     matcher = Matcher(nlp.vocab, validate=True)
     rules: dict[str, _Rule] = {}
-    categories, subject_rules = [], {}
+    categories, subject_rules, levels = [], {}, {}
     for category in data.get("categories") or []:
         name = category.get("name") if isinstance(category, dict) else None
         if not isinstance(name, str):
@@ -210,8 +213,14 @@ def compile_patterns(nlp: Language, data: Any, source: str = "<patterns>") -> _P
         subject = category.get("subject_from", "actor")
         if subject not in SUBJECT_RULES:
             raise compiler.problem(name, f"subject_from must be one of {SUBJECT_RULES}")
+        level = category.get("level", "crisis")
+        if level not in LEVELS:
+            raise compiler.problem(name, f"level must be one of {LEVELS}")
+        if level == "crisis" and "possible" in levels.values():
+            raise compiler.problem(name, "crisis categories must come before every possible-risk one")
         categories.append(name)
         subject_rules[name] = subject
+        levels[name] = level
         for pattern_id, text, pattern_subject in _entries(compiler, category.get("patterns"), name):
             if pattern_id in rules:
                 raise compiler.problem(pattern_id, "is used twice")
@@ -226,7 +235,7 @@ def compile_patterns(nlp: Language, data: Any, source: str = "<patterns>") -> _P
         matcher.add(pattern_id, [compiler.pattern(pattern_id, text)])
     people = data.get("people") or {}
     return _Patterns(
-        matcher, rules, tuple(categories), subject_rules,
+        matcher, rules, tuple(categories), subject_rules, levels,
         others=frozenset(compiler.words("people.others", "|".join(people.get("others") or ["@none"]))),
         self_words=frozenset(compiler.words("people.self", "|".join(people.get("self") or ["@none"]))),
         speaker=frozenset(compiler.words("people.speaker", "|".join(people.get("speaker") or ["@none"]))),
@@ -271,7 +280,7 @@ class CrisisDetector:
             for rule, start, end in in_category
         ]
         rule, other, _ = next((reading for reading in readings if reading[2]), readings[0])
-        return CrisisSignal(category, rule.id, other)
+        return CrisisSignal(category, rule.id, other, self.patterns.levels[category])
 
     def _about_someone_else(self, match: Span, rule: str) -> tuple[bool, bool]:
         """(about someone else?, said outright?) for one match.
