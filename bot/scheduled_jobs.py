@@ -14,6 +14,7 @@ from typing import Callable
 
 from bot.services.privacy import erasure
 
+from bot.services.people import code_tries
 from bot.services.staff import sign_in_attempts
 from bot.services.recovery.checkins import send_due_checkins
 from bot.services.coordination.reminders import queue_due_reminders
@@ -59,6 +60,11 @@ def forget_old_sign_in_failures(now: datetime) -> int:
         return sign_in_attempts.forget_old(session, now)
 
 
+def forget_old_code_tries(now: datetime) -> int:
+    with unit_of_work() as session:
+        return code_tries.forget_old(session, now)
+
+
 def timetable() -> list[Job]:
     """Every scheduled job. Add one here in one line."""
     return [
@@ -67,6 +73,7 @@ def timetable() -> list[Job]:
         Job("coordinator reminders", timedelta(minutes=15), remind_coordinators),
         Job("check-ins", timedelta(minutes=1), ask_due_checkins),
         Job("sign-in failures over a day old", timedelta(hours=1), forget_old_sign_in_failures),
+        Job("wrong code tries over a day old", timedelta(hours=1), forget_old_code_tries),
     ]
 
 

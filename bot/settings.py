@@ -96,6 +96,11 @@ class Settings:
     # How long a code that links SMS and web chat lasts, and wrong tries allowed per hour.
     link_code_minutes: int = 15
     link_code_tries_per_hour: int = 5
+    # Wrong code tries (bot/services/people/code_tries.py): per carer per hour, per web chat client
+    # address per hour (all kinds of code), and per kind across everyone, far above one source's.
+    carer_code_tries_per_hour: int = 5
+    code_tries_per_source_per_hour: int = 30
+    code_tries_overall_per_hour: int = 2000
     # Per-sender limit on SMS and web chat messages (bot/services/messaging/rate_limits.py). Crisis
     # messages always get through.
     chat_rate_limit_messages: int = 20
@@ -130,6 +135,18 @@ def _port(name: str, default: int) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"{name} must be a port number between 1 and 65535, not {raw!r}.")
     return int(raw)
+
+
+def _code_tries_overall() -> int:
+    """The cap across everyone must stay out of one source's reach, or it is a lock-out button."""
+    overall = _whole_number("CODE_TRIES_OVERALL_PER_HOUR", 2000, 1, 1_000_000)
+    per_source = _whole_number("CODE_TRIES_PER_SOURCE_PER_HOUR", 30, 1, 1000)
+    if overall < 10 * per_source:
+        raise SettingsError(
+            f"CODE_TRIES_OVERALL_PER_HOUR ({overall}) must be at least 10 times "
+            f"CODE_TRIES_PER_SOURCE_PER_HOUR ({per_source}), so one place cannot lock everyone out."
+        )
+    return overall
 
 
 def _whole_number(name: str, default: int, low: int = 1, high: int | None = None) -> int:
@@ -372,6 +389,9 @@ def load_settings() -> Settings:
         webchat_session_days=_whole_number("WEBCHAT_SESSION_DAYS", 30, 1, 365),
         link_code_minutes=_whole_number("LINK_CODE_MINUTES", 15, 1, 60),
         link_code_tries_per_hour=_whole_number("LINK_CODE_TRIES_PER_HOUR", 5, 1, 100),
+        carer_code_tries_per_hour=_whole_number("CARER_CODE_TRIES_PER_HOUR", 5, 1, 100),
+        code_tries_per_source_per_hour=_whole_number("CODE_TRIES_PER_SOURCE_PER_HOUR", 30, 1, 1000),
+        code_tries_overall_per_hour=_code_tries_overall(),
         chat_rate_limit_messages=_whole_number("CHAT_RATE_LIMIT_MESSAGES", 20, 1, 10_000),
         chat_rate_limit_window_seconds=_whole_number("CHAT_RATE_LIMIT_WINDOW_SECONDS", 60, 1, 3600),
         redis_url=_redis_url(),

@@ -15,10 +15,10 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.common.clock import utc_now
 from bot.actions.guided import DONE, PAUSED, SENTINELS, not_an_answer
-from bot.actions.turn import channel, message_text, page_chars, say
 from bot.actions.tracker_person import identity_for_tracker, person_for_tracker
+from bot.actions.turn import channel, message_source, message_text, page_chars, say
+from bot.common.clock import utc_now
 from bot.services.carers import carers
 from bot.services.carers.carers import AccessReply, LinkResult, MessageOutcome
 from bot.services.guided.controls import control_in
@@ -142,7 +142,9 @@ class ActionCarerEnterCode(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         with unit_of_work() as session:
-            outcome = carers.redeem(session, identity_for_tracker(session, tracker), message_text(tracker), _now())
+            outcome = carers.redeem(
+                session, identity_for_tracker(session, tracker), message_text(tracker), _now(), message_source(tracker)
+            )
         _say(dispatcher, LINK_RESPONSES[outcome.result])
         if outcome.result is LinkResult.linked:
             return [SlotSet("role", "carer")]

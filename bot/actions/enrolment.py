@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import message_source
 from bot.services.people.enrolment import Redeemed, redeem_code
 from bot.store.db import unit_of_work
 
@@ -27,7 +28,7 @@ class ActionEnrolWithCode(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text = (tracker.latest_message or {}).get("text") or ""
         with unit_of_work() as session:
-            result = redeem_code(session, person_for_tracker(session, tracker), text)
+            result = redeem_code(session, person_for_tracker(session, tracker), text, source=message_source(tracker))
         dispatcher.utter_message(response=_RESPONSES[result.outcome], coordinator=result.coordinator_name or "")
         if result.outcome in (Redeemed.enrolled, Redeemed.already):
             return [SlotSet("role", "service_user")]

@@ -7,8 +7,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.common.clock import utc_now
 from bot.actions.tracker_person import identity_for_tracker
+from bot.actions.turn import message_source
+from bot.common.clock import utc_now
 from bot.services.people.identity_links import LinkResult, make_code, redeem
 from bot.services.people.plan_merge import PlanOutcome
 from bot.settings import public_base_url
@@ -54,7 +55,7 @@ class ActionLinkEnterCode(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text = (tracker.latest_message or {}).get("text") or ""
         with unit_of_work() as session:
-            outcome = redeem(session, identity_for_tracker(session, tracker), text, utc_now())
+            outcome = redeem(session, identity_for_tracker(session, tracker), text, utc_now(), message_source(tracker))
         if outcome.result is LinkResult.linked:
             dispatcher.utter_message(response=LINKED_RESPONSES[outcome.plan])
         else:

@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.services.people.code_tries import SOURCE_METADATA_KEY
+
 DEFAULT_CHANNEL = "rest"
 # A page of a long list: two SMS segments on SMS, a screenful on the web chat.
 SMS_PAGE_CHARS, WEB_PAGE_CHARS = 320, 1200
@@ -24,6 +26,16 @@ class Texts(Protocol):
 
 def channel(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or DEFAULT_CHANNEL
+
+
+def message_source(tracker: Tracker) -> str | None:
+    """The keyed hash of where the latest message came from (web chat sets it; SMS has none),
+    so wrong code tries from many chats in one place are counted together."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            source = (event.get("metadata") or {}).get(SOURCE_METADATA_KEY)
+            return source if isinstance(source, str) else None
+    return None
 
 
 def message_text(tracker: Tracker) -> str:

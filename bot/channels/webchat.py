@@ -21,7 +21,8 @@ tabs) and `history` [{"from": "user"|"bot", "text"}].
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -30,20 +31,22 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from socketio import AsyncServer
 
-from bot.common.clock import utc_now
 from bot.channels.crisis_check import must_let_through, turn_failed_text
-from bot.rasa_patches.action_guard import ActionServerUnavailable
+from bot.common.clock import utc_now
 from bot.language.inbound_text import clean_inbound_text
+from bot.rasa_patches.action_guard import ActionServerUnavailable
+from bot.security.client_address import client_address, trust_configured_proxies
 from bot.services.messaging.rate_limits import SenderRateLimiter, Verdict
+from bot.services.people import code_tries
 from bot.services.webchat.content import MAX_MESSAGE_CHARS, load_webchat_content
 from bot.services.webchat.sessions import (
     CHANNEL,
     COOKIE_NAME,
     COOKIE_PATH,
+    conversation_for_cookie,
     cookie_from_header,
     cookie_max_age_seconds,
     cookie_value,
-    conversation_for_cookie,
     new_conversation_id,
     sender_id_for,
 )
@@ -120,6 +123,7 @@ class SocketBlueprint(Blueprint):
         self.ctx.sio = sio
 
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        trust_configured_proxies(app)  # so the client address behind the proxy is the client's
         self.ctx.sio.attach(app, SOCKET_PATH)
         super().register(app, options)
 
@@ -191,6 +195,12 @@ class WebChatInput(InputChannel):
             except KeyError:  # the socket has gone
                 return None
 
+        async def source_of(sid: str) -> str | None:
+            try:
+                return (await sio.get_session(sid)).get("source")
+            except KeyError:
+                return None
+
         def running_agent() -> Any:
             return next((app.ctx.agent for app in chat.apps if getattr(app.ctx, "agent", None)), None)
 
@@ -205,7 +215,9 @@ class WebChatInput(InputChannel):
                 # The page sets the cookie; without it (expired, or not from our page) start again.
                 raise ConnectionRefusedError("no-conversation")
             sender_id = sender_id_for(conversation)
-            await sio.save_session(sid, {"sender_id": sender_id})
+            request = environ.get("sanic.request")
+            source = code_tries.source_key(client_address(request)) if request is not None else None
+            await sio.save_session(sid, {"sender_id": sender_id, "source": source})
             await sio.enter_room(sid, sender_id)
 
         @sio.on("user_uttered")
@@ -230,7 +242,9 @@ class WebChatInput(InputChannel):
                     await reply(sid, "slow_down")
                 return
             await sio.emit("user_echo", {"text": cleaned}, room=sender_id, skip_sid=sid)
-            message = UserMessage(cleaned, WebChatOutput(sio), sender_id, input_channel=CHANNEL)
+            source = await source_of(sid)
+            metadata = {code_tries.SOURCE_METADATA_KEY: source} if source else None
+            message = UserMessage(cleaned, WebChatOutput(sio), sender_id, input_channel=CHANNEL, metadata=metadata)
             try:
                 await on_new_message(message)
             except (Exception, ActionServerUnavailable):

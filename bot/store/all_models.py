@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 import bot.store.audit_models  # noqa: F401
 import bot.store.carer_models  # noqa: F401
+import bot.store.code_try_models  # noqa: F401
 import bot.store.consent_models  # noqa: F401
 import bot.store.contact_models  # noqa: F401
 import bot.store.dashboard_models  # noqa: F401

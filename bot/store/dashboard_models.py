@@ -6,10 +6,10 @@ name, so it is encrypted; enrolment codes and session tokens are kept only as ha
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, String, UniqueConstraint
 
-from bot.store.encrypted import EncryptedText
 from bot.common.clock import utc_now
+from bot.store.encrypted import EncryptedText
 from bot.store.models import Base, new_id
 
 
@@ -35,17 +35,6 @@ class Enrolment(Base):
     caseload_entry_id = Column(
         String(36), ForeignKey("caseload_entries.id", ondelete="CASCADE"), nullable=True, index=True
     )
-
-
-class EnrolmentAttempt(Base):
-    """A wrong enrolment code, kept for an hour or so to slow down guessing."""
-
-    __tablename__ = "enrolment_attempts"
-    __table_args__ = (Index("ix_enrolment_attempts_person_at", "person_id", "attempted_at"),)
-
-    id = Column(String(36), primary_key=True, default=new_id)
-    person_id = Column(String(36), ForeignKey("people.id", ondelete="CASCADE"), nullable=False)
-    attempted_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
 
 
 class StaffSession(Base):

@@ -7,7 +7,7 @@ for them) is never deleted, so nothing is silently lost.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String
+from sqlalchemy import Column, DateTime, ForeignKey, String
 
 from bot.common.clock import utc_now
 from bot.store.models import Base, new_id
@@ -25,17 +25,6 @@ class LinkCode(Base):
     expires_at = Column(DateTime(timezone=True), nullable=False)
     used_at = Column(DateTime(timezone=True), nullable=True)
     used_by_identity_id = Column(String(36), ForeignKey("channel_identities.id", ondelete="SET NULL"), nullable=True)
-
-
-class LinkAttempt(Base):
-    """A code entered that did not link (wrong, run out or used): what the limits count."""
-
-    __tablename__ = "link_attempts"
-
-    id = Column(String(36), primary_key=True, default=new_id)
-    identity_id = Column(String(36), ForeignKey("channel_identities.id", ondelete="CASCADE"), nullable=False, index=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, index=True)
-    succeeded = Column(Boolean, nullable=False, default=False)
 
 
 class PersonMerge(Base):

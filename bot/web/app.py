@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sanic import Sanic, response
 from sanic.exceptions import SanicException
@@ -21,6 +22,7 @@ from sanic.request import Request
 
 from bot.common.clock import utc_now
 from bot.common.templates import render
+from bot.security.client_address import client_address, trust_configured_proxies
 from bot.services.carers import carers
 from bot.services.coordination import acknowledgements, dashboard
 from bot.services.people import enrolment
@@ -113,11 +115,7 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
     app.config.REQUEST_TIMEOUT = 30
     app.config.FALLBACK_ERROR_FORMAT = "html"
-    # Sanic reads the client's address from X-Forwarded-For only when told how many proxies
-    # add to it (TRUSTED_PROXY_COUNT); otherwise the header is ignored and the socket counts.
-    trusted_proxies = get_settings().trusted_proxy_count
-    if trusted_proxies:
-        app.config.PROXIES_COUNT = trusted_proxies
+    trust_configured_proxies(app)
 
     @app.get("/static/<name>")
     async def static(_: Request, name: str):
@@ -192,8 +190,11 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
         with unit_of_work() as session:
             rows = dashboard.caseload_overview(session, who.staff_id, who.previous_visit_at, now)
             carer_unread = carers.unread_counts(session, who.staff_id)
+            # Carers' messages about people who have since deleted their data stay for the team.
+            kept = carers.messages_about_erased(session, who.staff_id, now)
         return page(
             "caseload.html", signed_in=who, rows=rows, previous_visit_at=who.previous_visit_at, carer_unread=carer_unread,
+            kept_carer_messages=kept,
         )
 
     @app.get("/people/<person_id>")
@@ -240,11 +241,6 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
         return response.redirect(f"/people/{person_id}?acknowledged={told}", status=303)
 
     return app
-
-
-def client_address(request: Request) -> str:
-    """The client's IP: from the trusted proxies' X-Forwarded-For entry, else the socket's."""
-    return request.remote_addr or request.ip
 
 
 def _sign_in_page(request: Request, notice: str | None = None, status: int = 200) -> response.HTTPResponse:

@@ -71,6 +71,18 @@ async def test_a_person_chats_and_a_crisis_message_gets_the_contacts(running_app
         assert "116 123" in crisis and "85258" in crisis
 
 
+async def test_possible_risk_asks_if_they_are_safe_yes_carries_on_and_no_gets_the_crisis_reply(running_app):
+    async with WebChatClient(running_app.base_url) as client:
+        await client.say("I want to write down my triggers")
+        asked = await client.say("I feel completely hopeless")
+        assert "116 123" in asked and "Are you safe right now?" in asked
+        again = await client.say("yeah im ok")
+        assert "glad you're safe" in again and "feel worse" in again  # the plan question again
+        await client.say("I just can't cope anymore")
+        crisis = await client.say("not really")
+        assert "116 123" in crisis and "Please contact someone now" in crisis
+
+
 async def test_a_reload_keeps_the_conversation(running_app):
     first_cookie = page_cookie(running_app.base_url)
     async with WebChatClient(running_app.base_url, first_cookie) as before:
@@ -167,6 +179,18 @@ async def test_the_web_chat_links_to_another_channel_by_code_and_they_share_the_
         code = re.search(r"Your code is ([A-Z0-9]{6})\.", await web.say("link my phone")).group(1)
     assert "Done" in over_rest(f"link {code}")
     assert "thunderstorms" in over_rest("show my triggers")
+
+
+async def test_a_wrong_code_from_the_web_chat_is_counted_by_where_it_came_from(running_app):
+    """The channel hands the actions a keyed hash of the client address, so the per-source limit
+    (bot/services/people/code_tries.py) sees many chats from one place as one."""
+    import sqlite3
+
+    async with WebChatClient(running_app.base_url) as web:
+        assert "didn't work" in await web.say("link TDGM4U")
+    with sqlite3.connect(running_app.database) as database:
+        sources = [row[0] for row in database.execute("SELECT source_hash FROM wrong_code_tries WHERE kind = 'link'")]
+    assert sources and all(source and "127.0.0.1" not in source for source in sources)
 
 
 def text_from_phone(running_app, number: str, body: str) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
+from bot.services.people.code_tries import SOURCE_METADATA_KEY, source_key
 from bot.services.people.identity_links import CODE_PURPOSE
 from bot.security.pseudonyms import keyed_hash
 from bot.services.wrap.content import load_wrap_content
@@ -104,6 +105,26 @@ async def test_too_many_wrong_codes_pause_linking_kindly(web, sms):
         assert "didn't work" in await sms.say_text(f"link {guess}")
     assert "paused linking for an hour" in await sms.say_text(f"link {code}")
     assert "Show my plan" in [title for reply in await sms.say("menu") for title in reply.button_titles]
+
+
+async def test_throwaway_chats_from_one_place_are_paused_together_and_others_are_not(agent, web):
+    """Each new web chat is a new sender with its own five tries; the place they come from
+    (the channel's keyed hash of the client address) has one limit for all of them."""
+    code = await code_from(web)
+    place = {SOURCE_METADATA_KEY: source_key(f"192.0.2.{uuid.uuid4()}")}
+    per_sender, per_source = get_settings().link_code_tries_per_hour, get_settings().code_tries_per_source_per_hour
+    guesses = ("TDGM4U", "TH8JSV", "J6EMRD", "VNJ2QJ", "ERZ2ZB")[: per_sender - 1]
+    tried = 0
+    while tried < per_source:
+        chat = Conversation(agent, sender_id=f"web-{uuid.uuid4()}", channel="webchat", metadata=place)
+        for guess in guesses[: per_source - tried]:
+            assert "didn't work" in await chat.say_text(f"link {guess}")
+            tried += 1
+    fresh_chat_same_place = Conversation(agent, sender_id=f"web-{uuid.uuid4()}", channel="webchat", metadata=place)
+    assert "paused linking for an hour" in await fresh_chat_same_place.say_text(f"link {code}")
+    elsewhere = {SOURCE_METADATA_KEY: source_key(f"192.0.2.{uuid.uuid4()}")}
+    other_place = Conversation(agent, sender_id=f"web-{uuid.uuid4()}", channel="webchat", metadata=elsewhere)
+    assert "Done" in await other_place.say_text(f"link {code}")
 
 
 async def test_in_the_middle_of_the_plan_a_code_is_never_saved_as_an_answer(web, sms):

@@ -17,26 +17,25 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.privacy import audit
-from bot.services.people.enrolment_codes import CODE_LETTERS, find_code, new_code
-from bot.services.sms.phone_numbers import PhoneNumberError, normalise_phone
+from bot.common.clock import as_utc, utc_now
 from bot.security.pseudonyms import keyed_hash
 from bot.services.messaging.reach import number_hash
-from bot.common.clock import as_utc
+from bot.services.people import code_tries
+from bot.services.people.enrolment_codes import CODE_LETTERS, find_code, new_code
+from bot.services.privacy import audit
+from bot.services.sms.phone_numbers import PhoneNumberError, normalise_phone
 from bot.settings import get_settings
 from bot.store.contact_models import SmsContact
-from bot.store.dashboard_models import Enrolment, EnrolmentAttempt
-from bot.common.clock import utc_now
+from bot.store.dashboard_models import Enrolment
 from bot.store.models import CaseloadEntry, Person, Role
 from bot.store.staff_models import StaffAccount
 
 CODE_PURPOSE = "enrolment-code"
 LABEL_PURPOSE = "caseload-label"
 MAX_LABEL_CHARS = 60
-ATTEMPT_WINDOW = timedelta(hours=1)
 
 
 class EnrolmentError(ValueError):
@@ -99,13 +98,17 @@ class RedeemResult:
     coordinator_name: str | None = None
 
 
-def redeem_code(session: Session, person: Person, text: str, now: datetime | None = None) -> RedeemResult:
-    """Enrol the person whose message holds a code on that code's coordinator's caseload."""
+def redeem_code(
+    session: Session, person: Person, text: str, now: datetime | None = None, source: str | None = None
+) -> RedeemResult:
+    """Enrol the person whose message holds a code on that code's coordinator's caseload.
+    `source` is the web chat client's code_tries.source_key (None on SMS)."""
     now = now or utc_now()
     code = code_in_text(text)
     if code is None:
         return RedeemResult(Redeemed.no_code)
-    if _recent_attempts(session, person.id, now) >= get_settings().enrolment_max_attempts:
+    trier = code_tries.Trier(person.id, source)
+    if code_tries.refusal(session, code_tries.CodeKind.enrolment, trier, now) is not None:
         return RedeemResult(Redeemed.too_many_tries)
     enrolment = session.execute(
         select(Enrolment).where(Enrolment.code_hash == code_hash(code), Enrolment.method == "code")
@@ -115,9 +118,7 @@ def redeem_code(session: Session, person: Person, text: str, now: datetime | Non
         coordinator = session.get(StaffAccount, enrolment.coordinator_id)
         return RedeemResult(Redeemed.already, coordinator.display_name)
     if enrolment is None or enrolment.used_at is not None or as_utc(enrolment.expires_at) <= now:
-        session.add(EnrolmentAttempt(person_id=person.id, attempted_at=now))
-        session.flush()
-        audit.record(session, person.id, "enrolment_code_refused", person.id, "", actor_kind="person", now=now)
+        code_tries.record_wrong_try(session, code_tries.CodeKind.enrolment, trier, now, person.id)
         return RedeemResult(Redeemed.not_valid)
     coordinator = session.get(StaffAccount, enrolment.coordinator_id)
     entry, created = _add_to_caseload(session, enrolment.coordinator_id, person, now)
@@ -130,14 +131,6 @@ def redeem_code(session: Session, person: Person, text: str, now: datetime | Non
         f"staff:{enrolment.coordinator_id} enrolment:{enrolment.id}", actor_kind="person", now=now,
     )
     return RedeemResult(Redeemed.enrolled if created else Redeemed.already, coordinator.display_name)
-
-
-def _recent_attempts(session: Session, person_id: str, now: datetime) -> int:
-    return session.execute(
-        select(func.count()).select_from(EnrolmentAttempt).where(
-            EnrolmentAttempt.person_id == person_id, EnrolmentAttempt.attempted_at > now - ATTEMPT_WINDOW
-        )
-    ).scalar_one()
 
 
 # -- by phone -----------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ reach one person and one plan.
   works once, and only its keyed hash is stored. Asking again replaces the earlier code.
 - It cannot be sent from where it was made (that would link nothing).
 - Wrong, run-out and used codes count as wrong tries: LINK_CODE_TRIES_PER_HOUR per identity,
-  and ALL_WRONG_TRIES_PER_HOUR across everyone (so many throw-away web chats cannot guess
-  codes together). Past either, nothing is checked for a while and the person is told kindly.
+  and the per-source and overall limits of bot/services/people/code_tries.py (so many throw-away
+  web chats cannot guess codes together). Past any, nothing is checked for a while and the
+  person is told kindly.
 - The code is found in the message text here, by a regular expression, after the message has
   gone through NLU like any other: never by skipping NLU.
 - Joining: every identity of the person who sent the code moves to the person who asked for it,
@@ -31,19 +32,18 @@ from enum import Enum
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.services.people import code_tries
-from bot.services.people.records import move_person_records
-from bot.services.people.plan_merge import PlanOutcome, merge_plans
 from bot.security.pseudonyms import keyed_hash
+from bot.services.people import code_tries
+from bot.services.people.plan_merge import PlanOutcome, merge_plans
+from bot.services.people.records import move_person_records
 from bot.settings import get_settings
-from bot.store.identity_link_models import LinkAttempt, LinkCode, PersonMerge
+from bot.store.identity_link_models import LinkCode, PersonMerge
 from bot.store.models import ChannelIdentity, Person, Role
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 CODE_PURPOSE = "link-code"
-ALL_WRONG_TRIES_PER_HOUR = 200
-KEEP_RECORDS = timedelta(days=1)  # wrong tries and run-out codes are tidied away after this
+KEEP_RECORDS = timedelta(days=1)  # run-out codes are tidied away after this
 _DIGITS = frozenset("23456789")
 # Two groups of three may be split by a space or dash ("K7P 2QX"), as people copy codes.
 _CANDIDATE = re.compile(r"(?<![A-Z0-9])([A-Z0-9]{3})[ -]?([A-Z0-9]{3})(?![A-Z0-9])")
@@ -124,19 +124,18 @@ def make_code(session: Session, identity: ChannelIdentity, now: datetime) -> Mad
     return MadeCode(code, minutes)
 
 
-def too_many_tries(session: Session, identity: ChannelIdentity, now: datetime) -> bool:
-    per_sender = get_settings().link_code_tries_per_hour
-    return code_tries.too_many_tries(session, LinkAttempt, identity.id, now, per_sender, ALL_WRONG_TRIES_PER_HOUR)
-
-
-def _record_try(session: Session, identity: ChannelIdentity, now: datetime, succeeded: bool) -> None:
-    code_tries.record_try(session, LinkAttempt, identity.id, now, succeeded)
-
-
-def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime) -> Redeemed:
-    """Link `identity` to the person whose code is in `text`, if it is a good code."""
-    if too_many_tries(session, identity, now):
+def redeem(
+    session: Session, identity: ChannelIdentity, text: str, now: datetime, source: str | None = None
+) -> Redeemed:
+    """Link `identity` to the person whose code is in `text`, if it is a good code. `source` is
+    the web chat client's code_tries.source_key, so guessing from many chats is counted together."""
+    trier = code_tries.Trier(identity.id, source)
+    if code_tries.refusal(session, code_tries.CodeKind.link, trier, now) is not None:
         return Redeemed(LinkResult.too_many_tries)
+
+    def wrong_try() -> None:
+        code_tries.record_wrong_try(session, code_tries.CodeKind.link, trier, now, identity.person_id)
+
     code = find_code(text)
     if code is None:
         return Redeemed(LinkResult.no_code)
@@ -146,14 +145,14 @@ def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime
         .with_for_update()
     ).first()
     if found is None:
-        _record_try(session, identity, now, succeeded=False)
+        wrong_try()
         return Redeemed(LinkResult.wrong)
     link_code, expired = found
     if link_code.person_id == identity.person_id:
         same = link_code.made_by_identity_id == identity.id
         return Redeemed(LinkResult.same_place if same else LinkResult.already_linked)
     if link_code.used_at is not None or expired:
-        _record_try(session, identity, now, succeeded=False)
+        wrong_try()
         return Redeemed(LinkResult.used if link_code.used_at is not None else LinkResult.expired)
     claimed = session.execute(
         update(LinkCode)
@@ -161,9 +160,8 @@ def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime
         .values(used_at=now, used_by_identity_id=identity.id)
     ).rowcount
     if claimed != 1:  # someone else used it a moment ago
-        _record_try(session, identity, now, succeeded=False)
+        wrong_try()
         return Redeemed(LinkResult.used)
-    _record_try(session, identity, now, succeeded=True)
     into = session.get(Person, link_code.person_id)
     plan = join_people(session, identity.person, into, now)
     return Redeemed(LinkResult.linked, plan)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.services.people import code_tries
 from bot.services.people import identity_links as links
 from bot.services.wrap import plan as wrap
 from bot.services.people.identity_links import LinkResult, find_code, is_code, new_code
@@ -34,6 +35,11 @@ def make(who: tuple[str, str], now: datetime = NOW) -> str:
 def enter(who: tuple[str, str], text: str, now: datetime = NOW) -> links.Redeemed:
     with unit_of_work() as session:
         return links.redeem(session, identity_for_address(session, *who), text, now)
+
+
+def enter_from(who: tuple[str, str], text: str, now: datetime, source: str | None) -> links.Redeemed:
+    with unit_of_work() as session:
+        return links.redeem(session, identity_for_address(session, *who), text, now, source)
 
 
 def person_id(who: tuple[str, str]) -> str:
@@ -182,11 +188,13 @@ def test_too_many_wrong_tries_in_an_hour_stops_checking_for_that_identity(migrat
     assert enter(someone_else, f"link {wrong[0]}").result is LinkResult.wrong  # others are not held up
 
 
-def test_many_throwaway_chats_cannot_guess_together(migrated_database, monkeypatch):
-    monkeypatch.setattr(links, "ALL_WRONG_TRIES_PER_HOUR", 12)
+def test_many_throwaway_chats_from_one_place_cannot_guess_together(migrated_database):
     web = address("webchat")
     code = make(web, NOW + timedelta(hours=5))
     when = NOW + timedelta(hours=5, minutes=1)
-    for _ in range(12):
-        enter(address("webchat"), f"link {new_code()}", when)
-    assert enter(address("sms"), f"link {code}", when).result is LinkResult.too_many_tries
+    place = code_tries.source_key(f"203.0.113.{uuid4().int % 250}-{uuid4()}")
+    for _ in range(get_settings().code_tries_per_source_per_hour):
+        assert enter_from(address("webchat"), f"link {new_code()}", when, place).result is LinkResult.wrong
+    assert enter_from(address("webchat"), f"link {code}", when, place).result is LinkResult.too_many_tries
+    # Someone else, on SMS or from another place, is not locked out by them.
+    assert enter(address("sms"), f"link {code}", when).result is LinkResult.linked
