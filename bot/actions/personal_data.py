@@ -6,11 +6,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.common.clock import utc_now
 from bot.actions.tracker_person import person_for_tracker
+from bot.common.clock import utc_now
 from bot.services.privacy.erasure import request_erasure
-from bot.services.wrap.export_links import DATA_EXPORT, EXPORT_LINK_MINUTES, make_export_token
 from bot.services.privacy.personal_data import collect
+from bot.services.wrap.export_links import DATA_EXPORT, EXPORT_LINK_MINUTES, make_export_token
 from bot.settings import public_base_url
 from bot.store.db import unit_of_work
 
@@ -46,8 +46,8 @@ class ActionMyDataDownload(Action):
 
 
 class ActionDeleteMyData(Action):
-    """The person said yes to deleting everything: the worker erases it in a few seconds,
-    after this turn is saved, so nothing of it is left behind (bot/services/privacy/erasure.py)."""
+    """The person said yes to deleting everything: it goes now, before the reply; the worker
+    clears the conversation history once this turn is saved (bot/services/privacy/erasure.py)."""
 
     def name(self) -> str:
         return "action_delete_my_data"

@@ -10,14 +10,16 @@ carer links (with the exact words the person was shown, which hold no personal d
 A carer's message for the care team is kept encrypted; it reaches the person's coordinator
 (dashboard) without the person's consent, because listening to carers is always allowed. The
 person themselves does not get the carer's words in their data export (third-party
-information); the carer does.
+information); the carer does. When the person deletes their data, the carer's message stays
+for the team (it is the carer's and the team's record), cut loose from the person and named by
+the caseload name; when the carer deletes theirs, their messages go.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Text
+from sqlalchemy import Column, DateTime, ForeignKey, String, Text
 
-from bot.store.encrypted import EncryptedText
 from bot.common.clock import utc_now
+from bot.store.encrypted import EncryptedText
 from bot.store.models import Base, new_id
 
 
@@ -40,17 +42,6 @@ class CarerLink(Base):
     ended_at = Column(DateTime(timezone=True), nullable=True)
 
 
-class CarerLinkAttempt(Base):
-    """A carer code sent, right or wrong: wrong ones are what the limits count."""
-
-    __tablename__ = "carer_link_attempts"
-
-    id = Column(String(36), primary_key=True, default=new_id)
-    identity_id = Column(String(36), ForeignKey("channel_identities.id", ondelete="CASCADE"), nullable=False, index=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, index=True)
-    succeeded = Column(Boolean, nullable=False, default=False)
-
-
 class CarerMessage(Base):
     """Something a carer wants the care team to know, in their words (encrypted)."""
 
@@ -66,3 +57,6 @@ class CarerMessage(Base):
     channel = Column(String(20), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     read_at = Column(DateTime(timezone=True), nullable=True)
+    # Kept when the person it was about deletes their data (about_person_id is then empty): what
+    # the coordinator called them on the caseload, encrypted, so the team knows who to follow up.
+    about_label = Column(EncryptedText, nullable=True)

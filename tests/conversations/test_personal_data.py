@@ -6,15 +6,16 @@ import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 
-from bot.services.privacy import erasure
-from bot.services.wrap.export_links import DATA_EXPORT, person_for_export_token
-from bot.services.privacy.personal_data import as_json, collect
 from bot.services.people.lookup import person_for_address
+from bot.services.privacy import erasure
+from bot.services.privacy.personal_data import as_json, collect
+from bot.services.wrap.export_links import DATA_EXPORT, person_for_export_token
+from bot.store.audit_models import AuditEntry
 from bot.store.db import unit_of_work
 from bot.store.models import CaseloadEntry, Person, Role
-from bot.store.audit_models import AuditEntry
 from bot.store.outbox_models import OutboxMessage
 from bot.store.staff_models import StaffAccount
 from tests.support.in_process import Conversation
@@ -147,3 +148,28 @@ async def test_a_carers_data_is_in_their_export_and_erasure_and_their_words_are_
     with unit_of_work() as session:
         # The person's own link remains, linked to no one: the carer is gone.
         assert carers.what_is_shared(session, carer_id) == []
+
+
+@pytest.mark.parametrize("channel", ["rest", "sms", "webchat"])
+async def test_delete_takes_effect_before_the_confirmation_on_every_channel(agent, channel):
+    """Issue 22.3: straight after "yes", nothing of the plan is shown and nobody can see it,
+    though the worker has not run yet (it only clears the conversation history afterwards)."""
+    from tests.conversations.test_consent import seed_plan, with_coordinator
+
+    conversation = Conversation(agent, sender_id=f"erase-{uuid.uuid4()}", channel=channel)
+    await conversation.say("hello")
+    person_id, _ = with_coordinator(conversation)
+    marker = f"gannet{uuid.uuid4().hex[:6]}"
+    seed_plan(conversation, {"triggers": f"crowds {marker}", "warning_signs": "not sleeping"})
+    await conversation.say("share my triggers and warning signs with my coordinator")
+    await conversation.say("yes")
+    assert "Sam" in await conversation.say_text("who can see my plan?")
+
+    await conversation.say("delete my data")
+    assert "deleting everything" in await conversation.say_text("yes")
+    with unit_of_work() as session:
+        assert session.get(Person, person_id) is None, "erased in the turn, not a minute later"
+    assert marker not in everything_stored(with_history=False)
+    assert marker not in await conversation.say_text("show my plan")
+    who = await conversation.say_text("who can see my plan?")
+    assert "Sam" not in who and "nothing is shared" in who

@@ -8,8 +8,8 @@ from bot.store.all_models import all_metadata
 from bot.store.db import get_engine
 
 
-def everything_stored(leave_out: frozenset[str] = frozenset()) -> str:
-    """Every value in every table (but those left out), decrypted, including Rasa's history."""
+def everything_stored(leave_out: frozenset[str] = frozenset(), with_history: bool = True) -> str:
+    """Every value in every table (but those left out), decrypted, and Rasa's history unless not wanted."""
     engine = get_engine()
     parts: list[str] = []
     with engine.connect() as connection:
@@ -18,7 +18,7 @@ def everything_stored(leave_out: frozenset[str] = frozenset()) -> str:
                 continue
             for row in connection.execute(select(table)):
                 parts.extend(str(value) for value in row if value is not None)
-        if "events" in inspect(engine).get_table_names():
+        if with_history and "events" in inspect(engine).get_table_names():
             for row in connection.execute(select(EVENTS.c.sender_id, EVENTS.c.data)):
                 parts.append(row.sender_id)
                 parts.append(str(_event_data(row.data)))

@@ -42,6 +42,7 @@ def test_a_carers_message_reaches_the_coordinator_on_the_persons_page(browser):
             select(OutboxMessage).where(OutboxMessage.idempotency_key == f"carer-message:{message_id}")
         ).scalar_one()
         assert note.subject and "tablets" not in note.body and "tablets" not in note.subject
+        assert f"/people/{person_id}" in note.body  # issue 22.8: the page to open, no health data
 
     caseload = browser.sign_in(username)
     assert "1 new message from carers" in caseload.text and marker not in caseload.text
@@ -72,3 +73,33 @@ def test_another_coordinator_never_sees_a_carers_message(browser):
     assert "new message from carers" not in browser.get("/caseload").text
     reply = browser.get(f"/people/{person_id}")
     assert reply.status_code == 404 and marker not in reply.text
+
+
+def test_a_carers_message_stays_for_the_team_when_the_person_deletes_their_data(browser):
+    """Issue 22.4: the carer's words are the carer's and the team's record; the person's plan goes."""
+    from bot.services.privacy import erasure
+
+    username, coordinator_id = make_coordinator(name="Sam")
+    person_id = make_person()
+    enrol(username, person_id, label="Jo B.")
+    save_plan(person_id, {"triggers": "payday secret-trigger"})
+    marker = f"she has stopped her tablets {uuid.uuid4().hex[:6]}"
+    carer_leaves_message(person_id, marker)
+    with unit_of_work() as session:
+        erasure.request_erasure(session, person_id)
+
+    caseload = browser.sign_in(username)
+    assert caseload.status_code == 200
+    assert "people who deleted their data" in caseload.text and marker in caseload.text and "About Jo B." in caseload.text
+    assert "secret-trigger" not in caseload.text
+    with unit_of_work() as session:
+        notice = session.execute(
+            select(OutboxMessage).where(
+                OutboxMessage.person_id == coordinator_id, OutboxMessage.purpose == "erasure_notice"
+            )
+        ).scalar_one()
+        assert "Jo B." in notice.body and "tablets" not in notice.body and "/caseload" in notice.body
+        viewed = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "carer_messages_viewed", AuditEntry.actor_id == coordinator_id)
+        ).scalars().all()
+        assert viewed

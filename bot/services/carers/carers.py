@@ -9,8 +9,9 @@ The rules that matter (DESIGN.md safety and privacy rules 2, 3 and 5):
   or removing the link takes effect on the next request.
 - A link is made by the person: `make_code` gives a code (8 digits, like 4829-7316) that works
   once, for CODE_HOURS, stored only as a keyed hash. The carer sends it (`redeem`). Wrong,
-  run-out and used codes count as wrong tries: TRIES_PER_HOUR per sender (channel identity)
-  and ALL_WRONG_TRIES_PER_HOUR across everyone; past either, nothing is checked for a while.
+  run-out and used codes count as wrong tries: CARER_CODE_TRIES_PER_HOUR per sender (channel
+  identity), plus the per-source and overall limits of bot/services/people/code_tries.py; past
+  any, nothing is checked for a while.
 - Parts the person chooses before the carer has linked wait on the link and are recorded as
   consent (recipient = the carer, recipient_kind = carer) when the carer links.
 - A carer's message for the team (`leave_message`) needs no consent: listening is always
@@ -26,44 +27,39 @@ from __future__ import annotations
 import re
 import secrets
 import string
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-import yaml
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.services.privacy import audit
-
-from bot.services.people import code_tries
-
+from bot.common.clock import as_utc, utc_now
+from bot.common.content_files import read_content
+from bot.common.sms_text import MAX_SMS_CHARS, gsm7_length, gsm7_problem
+from bot.security.pseudonyms import keyed_hash
 from bot.services.consent import ledger as consent
-
-from bot.services.messaging import outbox
-
 from bot.services.consent import sharing
 from bot.services.consent.content import load_consent_content
+from bot.services.coordination.dashboard_content import with_dashboard_link
 from bot.services.guided.list_answers import join_for_reading
-from bot.security.pseudonyms import keyed_hash
-from bot.common.clock import as_utc
-from bot.common.sms_text import gsm7_length, gsm7_problem
+from bot.services.messaging import outbox
+from bot.services.people import code_tries
+from bot.services.privacy import audit
 from bot.services.wrap.content import SECTION_IDS, match_words
 from bot.settings import PROJECT_ROOT
-from bot.store.carer_models import CarerLink, CarerLinkAttempt, CarerMessage
+from bot.store.carer_models import CarerLink, CarerMessage
 from bot.store.consent_models import RecipientKind
-from bot.common.clock import utc_now
 from bot.store.models import CaseloadEntry, ChannelIdentity, Person, Role, WrapItem
 from bot.store.staff_models import StaffAccount
 
 CARERS_PATH = PROJECT_ROOT / "content" / "carers.yml"
-MAX_CHARS = 320
+MAX_CHARS = MAX_SMS_CHARS
 
 CODE_HOURS = 24
-TRIES_PER_HOUR = 5
-ALL_WRONG_TRIES_PER_HOUR = 200
 CODE_PURPOSE = "carer-link-code"
 NOTIFICATION_PURPOSE = "carer-message-notification"
 NOTIFY_CHANNELS = ("sms", "email")
@@ -145,10 +141,7 @@ REQUIRED_TEXTS = (
 @lru_cache(maxsize=1)
 def carers_content() -> CarersContent:
     """content/carers.yml, checked. ValueError names the file, the entry and the problem."""
-    try:
-        data = yaml.safe_load(CARERS_PATH.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        raise ValueError(f"{CARERS_PATH}: not valid YAML ({error})") from None
+    data = read_content(CARERS_PATH) or {}
     if not str(data.get("source", "")).strip():
         raise ValueError(f"{CARERS_PATH}: source: is missing")
     told = tuple(_plain(f"what_can_i_be_told[{i}]", m, sample=False) for i, m in enumerate(data.get("what_can_i_be_told") or []))
@@ -302,19 +295,19 @@ def make_code(session: Session, person_id: str, relation: str | None, now: datet
     return MadeCode(link.id, printed(code), CODE_HOURS)
 
 
-def too_many_tries(session: Session, identity: ChannelIdentity, now: datetime) -> bool:
-    return code_tries.too_many_tries(session, CarerLinkAttempt, identity.id, now, TRIES_PER_HOUR, ALL_WRONG_TRIES_PER_HOUR)
-
-
-def _record_try(session: Session, identity: ChannelIdentity, now: datetime, succeeded: bool) -> None:
-    code_tries.record_try(session, CarerLinkAttempt, identity.id, now, succeeded)
-
-
-def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime | None = None) -> Redeemed:
-    """The carer behind `identity` sends a code: link them, if it is a good code."""
+def redeem(
+    session: Session, identity: ChannelIdentity, text: str, now: datetime | None = None, source: str | None = None
+) -> Redeemed:
+    """The carer behind `identity` sends a code: link them, if it is a good code. `source` is
+    the web chat client's code_tries.source_key, so many chats from one place count together."""
     now = now or utc_now()
-    if too_many_tries(session, identity, now):
+    trier = code_tries.Trier(identity.id, source)
+    if code_tries.refusal(session, code_tries.CodeKind.carer, trier, now) is not None:
         return Redeemed(LinkResult.too_many_tries)
+
+    def wrong_try() -> None:
+        code_tries.record_wrong_try(session, code_tries.CodeKind.carer, trier, now, identity.person_id)
+
     code = find_code(text)
     if code is None:
         return Redeemed(LinkResult.no_code)
@@ -323,26 +316,25 @@ def redeem(session: Session, identity: ChannelIdentity, text: str, now: datetime
     ).scalar_one_or_none()
     carer_id = identity.person_id
     if link is None or link.ended_at is not None:
-        _record_try(session, identity, now, succeeded=False)
+        wrong_try()
         return Redeemed(LinkResult.wrong)
     if link.person_id == carer_id:
         return Redeemed(LinkResult.own)
     if link.carer_person_id == carer_id:  # the same carer sending their code again
         return Redeemed(LinkResult.already, link.id)
     if link.code_used_at is not None:
-        _record_try(session, identity, now, succeeded=False)
+        wrong_try()
         return Redeemed(LinkResult.used)
     if as_utc(link.code_expires_at) <= now:
-        _record_try(session, identity, now, succeeded=False)
+        wrong_try()
         return Redeemed(LinkResult.expired)
     existing = _live_link(session, link.person_id, carer_id)
     claimed = session.execute(
         update(CarerLink).where(CarerLink.id == link.id, CarerLink.code_used_at.is_(None)).values(code_used_at=now)
     ).rowcount
     if claimed != 1:  # someone else used it a moment ago
-        _record_try(session, identity, now, succeeded=False)
+        wrong_try()
         return Redeemed(LinkResult.used)
-    _record_try(session, identity, now, succeeded=True)
     if existing is not None:  # a second code for the same carer: the first link stands...
         link.ended_at = now
         session.flush()
@@ -659,8 +651,11 @@ def _notify(session: Session, coordinator_id: str, message: CarerMessage) -> Non
     if staff is None or not staff.notify_address or staff.notify_channel not in NOTIFY_CHANNELS:
         return  # it waits on the dashboard
     content = carers_content()
+    body = content.notification_body
+    if staff.notify_channel == "email":
+        body = with_dashboard_link(body, f"/people/{message.about_person_id}")
     outbox.enqueue(
-        session, channel=staff.notify_channel, recipient=staff.notify_address, body=content.notification_body,
+        session, channel=staff.notify_channel, recipient=staff.notify_address, body=body,
         subject=content.notification_subject if staff.notify_channel == "email" else None,
         idempotency_key=f"carer-message:{message.id}", purpose=NOTIFICATION_PURPOSE, person_id=coordinator_id,
     )
@@ -690,6 +685,51 @@ def messages_for_coordinator(session: Session, coordinator_id: str, person_id: s
     if messages:
         audit.record(session, coordinator_id, "carer_messages_viewed", person_id, f"{len(messages)} messages", now=now)
     return shown
+
+
+def keep_messages_of_erased(session: Session, person_id: str, labels: dict[str, str], fallback_label: str) -> int:
+    """The person is deleting their data: carers' messages about them stay for the team (they are
+    the carer's and the team's record), cut loose from the person so nothing of theirs goes with
+    them, and named by what the coordinator called them (`labels`: coordinator id -> caseload
+    name). A message left under an earlier coordinator goes to the current one. Returns how many."""
+    messages = list(session.execute(select(CarerMessage).where(CarerMessage.about_person_id == person_id)).scalars())
+    current = next(iter(labels), None)
+    for message in messages:
+        if message.coordinator_id not in labels and current is not None:
+            message.coordinator_id = current
+        message.about_label = labels.get(message.coordinator_id or "", fallback_label)
+        message.about_person_id = None
+        message.link_id = None
+    session.flush()
+    return len(messages)
+
+
+@dataclass(frozen=True)
+class KeptMessage:
+    about: str  # the caseload name of the person, who has since deleted their data
+    message: ShownMessage
+
+
+def messages_about_erased(session: Session, coordinator_id: str, now: datetime | None = None) -> list[KeptMessage]:
+    """Carers' messages for this coordinator about people who have deleted their data, newest
+    first. Marks them read; audited (the person is gone, so no subject)."""
+    now = now or utc_now()
+    messages = list(session.execute(
+        select(CarerMessage)
+        .where(CarerMessage.coordinator_id == coordinator_id, CarerMessage.about_person_id.is_(None))
+        .order_by(CarerMessage.created_at.desc())
+    ).scalars())
+    kept = [
+        KeptMessage(m.about_label or "", ShownMessage(m.id, m.text, as_utc(m.created_at), m.read_at is None))
+        for m in messages
+    ]
+    for message in messages:
+        if message.read_at is None:
+            message.read_at = now
+    session.flush()
+    if messages:
+        audit.record(session, coordinator_id, "carer_messages_viewed", None, f"{len(messages)} messages about erased people", now=now)
+    return kept
 
 
 def unread_counts(session: Session, coordinator_id: str) -> dict[str, int]:

@@ -23,21 +23,23 @@ commit: the caller's unit_of_work() does, so a consent and what it causes are sa
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.privacy import audit
+from bot.common.clock import utc_now
 from bot.services.consent.content import CATEGORY_IDS, load_consent_content
+from bot.services.messaging import outbox
+
 # Who the coordinator is lives in bot/services/people/coordinators.py; named here too because every
 # sharing question starts with it.
 from bot.services.people.coordinators import Coordinator, coordinator_for  # noqa: F401
+from bot.services.privacy import audit
 from bot.settings import get_settings
-from bot.store.consent_models import ConsentDecision, ConsentRecord, RecipientKind
-from bot.common.clock import utc_now
+from bot.store.consent_models import ConsentDecision, ConsentRecord, RecipientKind, ShareEvent
 from bot.store.staff_models import StaffAccount
 
 
@@ -69,11 +71,31 @@ def decline(session: Session, person_id: str, recipient_id: str, categories: Ite
     return _append(session, person_id, recipient_id, categories, ConsentDecision.declined, **how)
 
 
+def share_notice_key(share_event_id: str) -> str:
+    """The outbox key of the one "something new" notification a share event sends."""
+    return f"share-event:{share_event_id}"
+
+
 def withdraw(session: Session, person_id: str, recipient_id: str, categories: Iterable[str], **how) -> list[ConsentRecord]:
     """Stop sharing at once. Only categories currently granted get a record; returns those."""
     latest = latest_records(session, person_id, recipient_id)
     granted = [c for c in categories if c in latest and latest[c].decision == ConsentDecision.granted]
-    return _append(session, person_id, recipient_id, granted, ConsentDecision.withdrawn, **how)
+    records = _append(session, person_id, recipient_id, granted, ConsentDecision.withdrawn, **how)
+    if records:
+        _cancel_notices_with_nothing_to_see(session, person_id, recipient_id, how.get("now"))
+    return records
+
+
+def _cancel_notices_with_nothing_to_see(session: Session, person_id: str, recipient_id: str, now: datetime | None) -> None:
+    """A share withdrawn before its notification went: the coordinator would sign in to find
+    nothing, so a notification still waiting for a share with nothing left to see is cancelled."""
+    still = active_categories(session, person_id, recipient_id, now)
+    events = session.execute(
+        select(ShareEvent).where(ShareEvent.person_id == person_id, ShareEvent.coordinator_id == recipient_id)
+    ).scalars()
+    for event in events:
+        if not still & set(filter(None, event.categories.split(","))):
+            outbox.cancel_pending_key(session, share_notice_key(event.id), "share withdrawn before it was sent")
 
 
 # -- what holds now ---------------------------------------------------------------------------

@@ -17,24 +17,22 @@ nothing to show until those features exist; they add their items here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.privacy import audit
-
+from bot.common.clock import utc_now
 from bot.services.consent import ledger as consent
-
-from bot.services.messaging import outbox
-
-from bot.services.wrap import plan as wrap
 from bot.services.consent.content import CATEGORY_IDS, load_consent_content
+from bot.services.coordination.dashboard_content import with_dashboard_link
+from bot.services.messaging import outbox
+from bot.services.privacy import audit
+from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import SECTION_IDS, load_wrap_content
 from bot.store.consent_models import RecipientKind, ShareEvent
-from bot.common.clock import utc_now
 from bot.store.models import WrapItem, WrapPlan
 from bot.store.outbox_models import OutboxMessage
 from bot.store.staff_models import StaffAccount
@@ -160,13 +158,14 @@ def _notify(session: Session, coordinator: consent.Coordinator, event: ShareEven
                     coordinator.person_id, event.id)
         return None
     content = load_consent_content()
+    email = staff.notify_channel == "email"
     return outbox.enqueue(
         session,
         channel=staff.notify_channel,
         recipient=staff.notify_address,
-        body=content.notification_body,
+        body=with_dashboard_link(content.notification_body, f"/people/{event.person_id}") if email else content.notification_body,
         subject=content.notification_subject if staff.notify_channel == "email" else None,
-        idempotency_key=f"share-event:{event.id}",
+        idempotency_key=consent.share_notice_key(event.id),
         purpose=NOTIFICATION_PURPOSE,
         person_id=coordinator.person_id,
     )

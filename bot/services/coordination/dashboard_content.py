@@ -6,17 +6,15 @@ by text, only known placeholders, and a name for every WRAP section in content/w
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
 
-import yaml
-
+from bot.common.content_files import read_content
 from bot.common.sms_text import gsm7_length, gsm7_problem
-
 from bot.services.wrap.content import load_wrap_content
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, dashboard_url
 
 DASHBOARD_CONTENT_PATH = PROJECT_ROOT / "content" / "dashboard.yml"
 MAX_SMS_CHARS = 320
@@ -25,6 +23,7 @@ TEXT_PLACEHOLDERS = {
     "reminder_sms": set(),
     "reminder_email_subject": set(),
     "reminder_email_body": {"url"},
+    "email_link": {"url"},
 }
 SMS_TEXTS = {"acknowledged", "reminder_sms"}
 
@@ -48,13 +47,16 @@ class DashboardContent:
         return self.texts[text_id].format(**values)
 
 
+def with_dashboard_link(body: str, path: str) -> str:
+    """A notification email's body and the link to the dashboard page it is about (DASHBOARD_URL
+    and a path such as /people/<random id>: nothing about anyone's health)."""
+    return f"{body}\n\n" + load_dashboard_content().text("email_link", url=dashboard_url() + path)
+
+
 @lru_cache(maxsize=1)
 def load_dashboard_content(path: Path = DASHBOARD_CONTENT_PATH) -> DashboardContent:
     """Read and check the file. ValueError names the file, the entry and the problem."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ValueError(f"{path}: not valid YAML: {error}") from None
+    data = read_content(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected category_names and texts")
     names = data.get("category_names") or {}

@@ -168,6 +168,19 @@ def cancel_pending_for(session: Session, person_id: str, channel: str) -> int:
     return result.rowcount
 
 
+def cancel_pending_key(session: Session, idempotency_key: str, reason: str) -> bool:
+    """Stop one queued message that is no longer wanted; True if it was still waiting."""
+    message = session.execute(
+        select(OutboxMessage).where(
+            OutboxMessage.idempotency_key == idempotency_key, OutboxMessage.status == OutboxStatus.pending
+        )
+    ).scalar_one_or_none()
+    if message is None or message.purpose in NEVER_CANCELLED_PURPOSES:
+        return False
+    mark_cancelled(message, reason)
+    return True
+
+
 def record_delivery_status(
     session: Session, provider_id: str, status: str, reported_at: datetime | None = None
 ) -> bool:

@@ -47,6 +47,8 @@ ACTIONS = frozenset({
     "coordinator_created", "password_set", "sessions_ended", "account_disabled", "account_enabled",
     "account_unlocked",
     "enrolment_code_issued", "enrolled_by_code", "enrolled_by_phone", "enrolment_code_refused",
+    # wrong code tries (bot/services/people/code_tries.py): one row when a limit is reached
+    "code_tries_limit_reached",
     # carers (bot/services/carers/carers.py): linking, a carer reading what was shared, their messages
     "carer_code_issued", "carer_linked", "carer_unlinked", "carer_viewed_shared",
     "carer_message_left", "carer_messages_viewed",

@@ -21,7 +21,8 @@ from bot.store.all_models import all_metadata
 from bot.store.models import ChannelIdentity
 
 # Kept about the person, but never given out: they are secrets, not information about them.
-NEVER_EXPORTED = {("staff_accounts", "password_hash"), ("carer_links", "code_hash")}
+# The caseload name on a kept carer's message is the team's word for the person, not the carer's.
+NEVER_EXPORTED = {("staff_accounts", "password_hash"), ("carer_links", "code_hash"), ("carer_messages", "about_label")}
 # Rows written by someone else about the person (a carer's message for the care team) go in
 # the export of their author only: the person they are about does not get the carer's words.
 EXPORTED_ONLY_TO = {"carer_messages": "carer_person_id"}
@@ -140,13 +141,15 @@ def as_json(data: PersonalData, generated_at: datetime) -> str:
     )
 
 
-def erase(session: Session, person_id: str) -> int:
-    """Delete the person, every row about them, and their conversation history. Returns how
-    many history events went. Rows in other tables go with the person (ON DELETE CASCADE)."""
-    senders = sender_ids(session, person_id)
-    erased_events = 0
-    if senders and "events" in inspect(session.get_bind()).get_table_names():
-        erased_events = session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(senders))).rowcount
+def erase_rows(session: Session, person_id: str) -> None:
+    """Delete the person and every row about them (rows in other tables go with the person,
+    ON DELETE CASCADE). Their conversation history is cleared apart (erase_history)."""
     people = all_metadata().tables["people"]
     session.execute(delete(people).where(people.c.id == person_id))
-    return erased_events
+
+
+def erase_history(session: Session, senders: list[str]) -> int:
+    """Delete Rasa's history under these conversation ids. Returns how many events went."""
+    if not senders or "events" not in inspect(session.get_bind()).get_table_names():
+        return 0
+    return int(session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(senders))).rowcount or 0)

@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
-import yaml
-
+from bot.common.content_files import read_content
 from bot.common.templates import render
 from bot.services.privacy.personal_data import PersonalData
 from bot.settings import PROJECT_ROOT
@@ -15,7 +14,7 @@ CONTENT_PATH = PROJECT_ROOT / "content" / "personal_data.yml"
 
 @lru_cache(maxsize=1)
 def personal_data_content() -> dict:
-    return yaml.safe_load(CONTENT_PATH.read_text(encoding="utf-8"))
+    return read_content(CONTENT_PATH)
 
 
 def personal_data_html(data: PersonalData, generated_at: datetime, json_url: str) -> str:

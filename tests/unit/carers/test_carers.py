@@ -2,6 +2,8 @@
 limited), access by consent (nothing by default, withdrawal at once), carers' messages."""
 from __future__ import annotations
 
+from bot.settings import get_settings
+
 from datetime import datetime, timedelta, timezone
 from uuid import uuid4
 
@@ -102,7 +104,7 @@ def test_a_guessed_code_is_refused_and_tries_are_limited_per_sender(person):
     made = make_code(person)
     guesser = carer_address()
     wrong = "1111-2222" if made.code != "1111-2222" else "3333-4444"
-    for _ in range(carers.TRIES_PER_HOUR):
+    for _ in range(get_settings().carer_code_tries_per_hour):
         assert enter(guesser, wrong).result is LinkResult.wrong
     # Even the right code is not checked now, for this sender ...
     assert enter(guesser, made.code).result is LinkResult.too_many_tries

@@ -6,14 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services.consent import ledger as consent
-
 from bot.services.consent import sharing
-
-from bot.services.wrap import plan as wrap
 from bot.services.consent.content import load_consent_content
+from bot.services.wrap import plan as wrap
 from bot.store.consent_models import ShareEvent
 from bot.store.db import unit_of_work
-from bot.store.outbox_models import OutboxMessage
+from bot.store.outbox_models import OutboxMessage, OutboxStatus
 from tests.support.caseloads import add_coordinator, add_person, enrol
 
 WORDING = "Would you like to share your triggers with Sam, your care coordinator?"
@@ -107,10 +105,9 @@ def test_without_a_notification_address_the_share_still_happens(migrated_databas
 
 def test_the_share_is_one_transaction_with_its_notification(person):
     person_id, coordinator_id = person
-    with pytest.raises(RuntimeError):
-        with unit_of_work() as session:
-            sharing.share_with_coordinator(session, person_id, ["triggers"], "sms", wording=WORDING)
-            raise RuntimeError("the action failed after sharing")
+    with pytest.raises(RuntimeError), unit_of_work() as session:
+        sharing.share_with_coordinator(session, person_id, ["triggers"], "sms", wording=WORDING)
+        raise RuntimeError("the action failed after sharing")
     with unit_of_work() as session:
         assert consent.active_categories(session, person_id, coordinator_id) == set()
         assert _count(session, ShareEvent, person_id=person_id) == 0
@@ -167,3 +164,42 @@ def test_categories_with_items(person):
     with unit_of_work() as session:
         found = sharing.categories_with_items(session, person_id, ["crisis_plan", "triggers", "wellness_toolbox"])
     assert found == ["wellness_toolbox", "triggers"]
+
+
+def test_a_share_withdrawn_before_its_notification_goes_sends_no_notification(person):
+    """Issue 22.9: no "something new" email to sign in for and find nothing."""
+    person_id, coordinator_id = person
+    with unit_of_work() as session:
+        first = sharing.share_with_coordinator(session, person_id, ["triggers"], "sms", wording=WORDING)
+        second = sharing.share_with_coordinator(session, person_id, ["crisis_plan"], "sms", wording=WORDING)
+        keys = {consent.share_notice_key(first.share_event.id), consent.share_notice_key(second.share_event.id)}
+    with unit_of_work() as session:
+        consent.withdraw(session, person_id, coordinator_id, ["triggers"], wording=WORDING, channel="sms")
+    with unit_of_work() as session:
+        status = dict(session.execute(
+            select(OutboxMessage.idempotency_key, OutboxMessage.status).where(OutboxMessage.idempotency_key.in_(keys))
+        ).all())
+    assert status[consent.share_notice_key(first.share_event.id)] == OutboxStatus.cancelled
+    assert status[consent.share_notice_key(second.share_event.id)] == OutboxStatus.pending  # still something to see
+    with unit_of_work() as session:
+        consent.withdraw(session, person_id, coordinator_id, ["crisis_plan"], wording=WORDING, channel="sms")
+    with unit_of_work() as session:
+        assert session.execute(
+            select(OutboxMessage.status).where(OutboxMessage.idempotency_key == consent.share_notice_key(second.share_event.id))
+        ).scalar_one() == OutboxStatus.cancelled
+
+
+def test_a_notification_email_links_to_the_persons_dashboard_page_and_a_text_does_not(migrated_database):
+    """Issue 22.8: the link is the dashboard address (settings) and the person's random id: no health data."""
+    from bot.settings import dashboard_url
+
+    with unit_of_work() as session:
+        person_id = add_person(session)
+        coordinator_id = add_coordinator(session, "Sam", "email", "sam@example.nhs.uk")
+        enrol(session, coordinator_id, person_id)
+        _plan(session, person_id)
+        result = sharing.share_with_coordinator(session, person_id, ["triggers"], "sms", wording=WORDING)
+        email = result.notification
+        assert f"{dashboard_url()}/people/{person_id}" in email.body
+        assert email.body.startswith(load_consent_content().notification_body)
+        assert "crowds" not in email.body.lower()
