@@ -61,8 +61,8 @@ def main(argv: list[str]) -> int:
 
         return serve(settings)
     from bot import build, launcher
-    from bot.language.spacy_pipeline import ensure_pipeline
     from bot.content_check import check_all_content
+    from bot.language.spacy_pipeline import ensure_pipeline
     from bot.store.migrate import upgrade_to_head
 
     if command in ("run", "shell", "prepare", "train"):
@@ -71,7 +71,9 @@ def main(argv: list[str]) -> int:
             ensure_pipeline(settings.spacy_model_path)
             check_all_content(settings)
         except (ValueError, OSError) as problem:
-            print(f"Alongside cannot start: a content file has a problem.\n{problem}", file=sys.stderr)
+            from bot.common.content_files import with_line
+
+            print(f"Alongside cannot start: a content file has a problem.\n{with_line(problem)}", file=sys.stderr)
             return 2
 
     if command == "train":

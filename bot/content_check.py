@@ -6,18 +6,19 @@ someone who needed a clear one. Each loader raises ValueError in that form.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
-
+from bot.common.content_files import read_content
 from bot.language.normalise import load_language
-from bot.services.guided import content as guided_content
-from bot.services.guided.controls import _phrases
-from bot.services.crisis.content import load_crisis_content
-from bot.services.crisis.detection import CrisisDetector, default_patterns_path
 from bot.services.carers.carers import carers_content, what_a_carer_can_be_told
 from bot.services.consent.content import load_consent_content
 from bot.services.coordination.dashboard_content import load_dashboard_content
+from bot.services.crisis.content import load_crisis_content
+from bot.services.crisis.context import load_context_rules
+from bot.services.crisis.help_questions import HelpQuestions
+from bot.services.crisis.detection import CrisisDetector, default_patterns_path
+from bot.services.feelings.content import load_feelings_content
+from bot.services.feelings.fallback import load_fallback_content
+from bot.services.guided import content as guided_content
+from bot.services.guided.controls import _phrases
 from bot.services.information.explanations import load_information
 from bot.services.peer_support.directory import load_directory
 from bot.services.peer_support.search import conversation_content
@@ -33,11 +34,11 @@ def check_all_content(settings: Settings) -> None:
 
     load_crisis_content(settings)
     patterns_path = default_patterns_path()
-    try:
-        patterns = yaml.safe_load(Path(patterns_path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ValueError(f"{patterns_path}: not valid YAML: {error}") from error
-    CrisisDetector(load_pipeline(str(settings.spacy_model_path)), patterns, str(patterns_path))
+    patterns = read_content(patterns_path)
+    nlp = load_pipeline(str(settings.spacy_model_path))
+    CrisisDetector(nlp, patterns, str(patterns_path))
+    HelpQuestions.from_file(nlp)
+    load_context_rules()
     load_wrap_content()
     _phrases()
     load_directory()
@@ -51,3 +52,5 @@ def check_all_content(settings: Settings) -> None:
     guided_content.check_all()
     load_webchat_content()
     load_language()
+    load_feelings_content()
+    load_fallback_content()

@@ -11,11 +11,12 @@ that is a choice, not an accident.
 Replies are split at paragraph, then line, then sentence, then word boundaries, so each message
 reads on its own and none is longer than Twilio's recommended 320 characters.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 # GSM 03.38: the characters a plain SMS can carry. Anything else (curly quotes, dashes, emoji)
 # switches the whole message to UCS-2 and cuts each SMS part from 153 to 67 characters.
@@ -30,18 +31,59 @@ MIN_SPLIT_CHARS = 20
 
 _REPLACEMENTS = {
     # quotes, dashes, dots
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u00b4": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-    "\u2033": '"', "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
-    "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u2026": "...", "\u2022": "-",
-    "\u00b7": "-", "\u2044": "/",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u00b4": "'",
+    "\u02bc": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00b7": "-",
+    "\u2044": "/",
     # symbols with a plain form
-    "\u00d7": "x", "\u00f7": "/", "\u00b1": "+/-", "\u00a2": "c", "\u00b5": "u",
+    "\u00d7": "x",
+    "\u00f7": "/",
+    "\u00b1": "+/-",
+    "\u00a2": "c",
+    "\u00b5": "u",
     # Latin letters that do not decompose to a plain letter
-    "\u00d0": "D", "\u00f0": "d", "\u00de": "Th", "\u00fe": "th", "\u0110": "D", "\u0111": "d",
-    "\u0126": "H", "\u0127": "h", "\u0131": "i", "\u0138": "k", "\u013f": "L", "\u0140": "l",
-    "\u0141": "L", "\u0142": "l", "\u014a": "N", "\u014b": "n", "\u0152": "OE", "\u0153": "oe",
-    "\u0166": "T", "\u0167": "t",
+    "\u00d0": "D",
+    "\u00f0": "d",
+    "\u00de": "Th",
+    "\u00fe": "th",
+    "\u0110": "D",
+    "\u0111": "d",
+    "\u0126": "H",
+    "\u0127": "h",
+    "\u0131": "i",
+    "\u0138": "k",
+    "\u013f": "L",
+    "\u0140": "l",
+    "\u0141": "L",
+    "\u0142": "l",
+    "\u014a": "N",
+    "\u014b": "n",
+    "\u0152": "OE",
+    "\u0153": "oe",
+    "\u0166": "T",
+    "\u0167": "t",
 }
 # Emoji and invisible helpers (joiners, variation selectors, skin tones, keycaps): dropped.
 _DROPPED_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Cn", "Cf", "Cc", "Me"})
@@ -112,7 +154,7 @@ def _split(text: str, limit: int, level: int) -> list[str]:
     if len(text) <= limit:
         return [text]
     if level == len(_LEVELS):
-        return [text[start:start + limit] for start in range(0, len(text), limit)]
+        return [text[start : start + limit] for start in range(0, len(text), limit)]
     joiner, boundary = _LEVELS[level]
     units = [unit.strip() for unit in boundary.split(text) if unit.strip()]
     if len(units) < 2:
@@ -171,3 +213,23 @@ def gsm7_problem(text: str) -> str | None:
         f"has {char!r} (U+{ord(char):04X}) at character {position + 1}, which is not "
         "GSM-7 (plain SMS); use straight quotes, plain dashes and no emoji"
     )
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def checked_sms_text(path: object, entry: str, value: object, placeholder_room: int = 0) -> str:
+    """A content text that fits one SMS: present, on one line, GSM-7 only, and no longer than
+    MAX_SMS_CHARS once each {placeholder} is filled with `placeholder_room` characters. The one
+    check for every content file whose words go out by SMS; the error names file and entry."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{path}: {entry}: is missing or empty")
+    text = " ".join(value.split())
+    problem = gsm7_problem(text)
+    if problem:
+        raise ValueError(f"{path}: {entry}: {problem}")
+    filled = _PLACEHOLDER.sub("x" * placeholder_room, text) if placeholder_room else text
+    if gsm7_length(filled) > MAX_SMS_CHARS:
+        room = f" (with {placeholder_room} characters for each placeholder)" if placeholder_room else ""
+        raise ValueError(f"{path}: {entry}: longer than {MAX_SMS_CHARS} SMS characters{room}")
+    return text

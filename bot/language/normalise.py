@@ -57,8 +57,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.common.content_files import ContentError, read_content
 from bot.language.inbound_text import drop_unsafe_characters
 from bot.settings import PROJECT_ROOT
 
@@ -112,10 +111,7 @@ class Vocabulary:
 # ---------------------------------------------------------------------------------------------
 def load_language(path: Path = LANGUAGE_PATH) -> tuple[dict[str, str], list[str]]:
     """content/language.yml -> (text-speak, words to keep); ValueError naming the problem."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        raise ValueError(f"{path}: not valid YAML: {error}") from error
+    data = read_content(Path(path)) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: must be a mapping with text_speak and keep")  # noqa: TRY004 (content errors are ValueError)
     text_speak, keep = data.get("text_speak") or {}, data.get("keep") or []
@@ -148,8 +144,8 @@ def _words_in_yaml(paths: Iterable[Path], field: str | None = None) -> set[str]:
     words: set[str] = set()
     for path in paths:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
+            data = read_content(path)
+        except ContentError:
             continue  # a broken file is reported by its own loader, not here
         if field is not None:
             data = [item.get(field) for item in (data or {}).get("nlu") or [] if isinstance(item, dict)]
@@ -307,7 +303,7 @@ def _squeeze(word: str, vocab: Vocabulary) -> str:
         return "".join(letter * min(length, 2) for letter, length in runs)
     best, best_count = "", -1
     for choice in itertools.product((1, 2), repeat=len(long_runs)):
-        lengths = dict(zip(long_runs, choice))
+        lengths = dict(zip(long_runs, choice, strict=True))
         candidate = "".join(letter * lengths.get(i, length) for i, (letter, length) in enumerate(runs))
         count = vocab.speller.words.get(candidate, -1)
         if candidate in vocab.text_speak:

@@ -14,10 +14,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-import yaml
 
-from bot.services.guided.list_answers import join_for_reading
+from bot.common.content_files import read_content
 from bot.common.sms_text import gsm7_length, gsm7_problem
+from bot.services.guided.list_answers import join_for_reading
 from bot.services.wrap.content import SECTION_IDS, load_wrap_content, match_words
 from bot.settings import PROJECT_ROOT
 
@@ -105,10 +105,7 @@ def date_for_reading(moment: datetime) -> str:
 @lru_cache(maxsize=1)
 def load_consent_content(path: Path | str = CONSENT_CONTENT_PATH) -> ConsentContent:
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ValueError(f"{path}: file: is not valid YAML ({error})") from None
+    data = read_content(path)
     return _Parser(path).parse(data)
 
 

@@ -6,24 +6,22 @@ there, plain SMS characters only, at most one SMS reply (320 characters) with it
 placeholders filled, and every text the code asks for exists. A mistake raises ValueError
 naming the file, the entry and the problem.
 """
+
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.common.sms_text import gsm7_length, gsm7_problem
+from bot.common.content_files import read_content
+from bot.common.sms_text import MAX_SMS_CHARS, checked_sms_text, gsm7_length
 from bot.settings import PROJECT_ROOT
 
 CONTENT_DIR = PROJECT_ROOT / "content"
-MAX_CHARS = 320
+MAX_CHARS = MAX_SMS_CHARS
 # Room left for a placeholder's value when checking a text's length ({coordinator} -> a name).
 PLACEHOLDER_ROOM = 20
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True)
@@ -71,8 +69,12 @@ class GuidedContent:
 
 # The texts each file must have (the code asks for them by id).
 REQUIRED_TEXTS: dict[str, frozenset[str]] = {}
-STEP_FIELDS = {"goals.yml": None, "stuck.yml": "questions", "bucket.yml": "questions",
-               "care_coordination_tour.yml": "steps"}
+STEP_FIELDS = {
+    "goals.yml": None,
+    "stuck.yml": "questions",
+    "bucket.yml": "questions",
+    "care_coordination_tour.yml": "steps",
+}
 
 
 def load(name: str) -> GuidedContent:
@@ -85,18 +87,15 @@ def clear_cache() -> None:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> GuidedContent:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        raise ValueError(f"{path}: not valid YAML: {error}") from error
+    data = read_content(path) or {}
     texts = {}
     for text_id, value in (data.get("texts") or {}).items():
-        texts[str(text_id)] = _checked(path, f"texts.{text_id}", value)
+        texts[str(text_id)] = checked_sms_text(path, f"texts.{text_id}", value, PLACEHOLDER_ROOM)
     fragments = data.get("fragments") or {}
     for text_id, value in fragments.items():
         if str(text_id) in texts:
             raise ValueError(f"{path}: fragments.{text_id}: is also in texts")
-        texts[str(text_id)] = _checked(path, f"fragments.{text_id}", value)
+        texts[str(text_id)] = checked_sms_text(path, f"fragments.{text_id}", value, PLACEHOLDER_ROOM)
     missing = REQUIRED_TEXTS.get(path.name, frozenset()) - set(texts)
     if missing:
         raise ValueError(f"{path}: texts.{sorted(missing)[0]}: is missing")
@@ -106,8 +105,10 @@ def _load(path: Path) -> GuidedContent:
         entry = f"{field}[{raw.get('id', index) if isinstance(raw, dict) else index}]"
         if not isinstance(raw, dict) or not raw.get("id"):
             raise ValueError(f"{path}: {entry}: needs an 'id'")
-        text = _checked(path, f"{entry}.text", raw.get("text"))
-        example = _checked(path, f"{entry}.example", raw["example"]) if raw.get("example") else ""
+        text = checked_sms_text(path, f"{entry}.text", raw.get("text"), PLACEHOLDER_ROOM)
+        example = (
+            checked_sms_text(path, f"{entry}.example", raw["example"], PLACEHOLDER_ROOM) if raw.get("example") else ""
+        )
         step = Step(str(raw["id"]), text, str(raw.get("label") or ""), example, str(raw.get("source") or ""))
         if gsm7_length(step.message) > MAX_CHARS:
             raise ValueError(f"{path}: {entry}: text and example are longer than {MAX_CHARS} SMS characters")
@@ -119,19 +120,6 @@ def _load(path: Path) -> GuidedContent:
         for name, words in (data.get("words") or {}).items()
     }
     return GuidedContent(path, texts, tuple(steps), lists, frozenset(str(key) for key in fragments))
-
-
-def _checked(path: Path, entry: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{path}: {entry}: is missing or empty")
-    text = " ".join(value.split())
-    problem = gsm7_problem(text)
-    if problem:
-        raise ValueError(f"{path}: {entry}: {problem}")
-    filled = _PLACEHOLDER.sub("x" * PLACEHOLDER_ROOM, text)
-    if gsm7_length(filled) > MAX_CHARS:
-        raise ValueError(f"{path}: {entry}: longer than {MAX_CHARS} SMS characters (with room for placeholders)")
-    return text
 
 
 def check_all() -> None:

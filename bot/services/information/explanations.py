@@ -5,13 +5,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from bot.common.sms_text import gsm7_length, gsm7_problem
+from bot.common.content_files import read_content
+from bot.common.sms_text import MAX_SMS_CHARS, gsm7_length, gsm7_problem
 from bot.settings import PROJECT_ROOT
 
 INFORMATION_PATH = PROJECT_ROOT / "content" / "information.yml"
-MAX_CHARS = 320
+MAX_CHARS = MAX_SMS_CHARS
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class Piece:
 @lru_cache(maxsize=1)
 def load_information() -> tuple[tuple[Piece, ...], str]:
     """The pieces and the "not found" reply. ValueError names the file, piece and problem."""
-    data = yaml.safe_load(INFORMATION_PATH.read_text(encoding="utf-8"))
+    data = read_content(INFORMATION_PATH)
     pieces = []
     for index, raw in enumerate(data.get("pieces") or []):
         entry = f"{INFORMATION_PATH}: pieces[{raw.get('id', index)}]"

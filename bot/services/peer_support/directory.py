@@ -20,8 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
-import yaml
-
+from bot.common.content_files import parse_content
 from bot.common.sms_text import gsm7_length, gsm7_problem
 from bot.settings import PROJECT_ROOT
 
@@ -41,7 +40,6 @@ MAX_DESCRIPTION_CHARS = 300
 MAX_MESSAGE_CHARS = 320  # DESIGN.md: no SMS message over about 320 characters
 MAX_SHORT_CHARS = 80  # name, organisation, hours, cost: one line each
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CHECKED = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:/[^\s]*)?$")
@@ -144,10 +142,7 @@ class _Parser:
         return ValueError(f"{self.path}: {entry}: {problem}")
 
     def parse(self, raw: str) -> tuple[PeerService, ...]:
-        try:
-            data = yaml.load(raw, Loader=_YAML_LOADER)
-        except yaml.YAMLError as error:
-            raise self.problem("file", f"is not valid YAML ({error})") from None
+        data = parse_content(raw, self.path)
         if not isinstance(data, dict):
             raise self.problem("file", "must be a mapping with version and services")
         unknown = sorted(str(key) for key in data if key not in _TOP_FIELDS)

@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
+from bot.common.content_files import read_content
 from bot.services.peer_support import directory as peer_support
 from bot.settings import PROJECT_ROOT
 
@@ -19,7 +18,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "one":
 
 @lru_cache(maxsize=1)
 def conversation_content() -> dict:
-    data = yaml.safe_load(CONVERSATION_PATH.read_text(encoding="utf-8"))
+    data = read_content(CONVERSATION_PATH)
     unknown = set(data["experience_words"]) - peer_support.EXPERIENCES
     if unknown:
         raise ValueError(f"{CONVERSATION_PATH}: experience_words: unknown experiences {sorted(unknown)}")

@@ -7,8 +7,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-import yaml
 
+from bot.common.content_files import read_content
 from bot.settings import PROJECT_ROOT
 
 WEBCHAT_CONTENT_PATH = PROJECT_ROOT / "content" / "webchat.yml"
@@ -50,10 +50,7 @@ def _group(data: dict, group: str, keys: tuple[str, ...], path: Path) -> Mapping
 @lru_cache(maxsize=2)
 def load_webchat_content(path: Path = WEBCHAT_CONTENT_PATH) -> WebchatContent:
     """Raises ValueError naming the file and the key when something is missing."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ValueError(f"{path}: not valid YAML: {error}") from error
+    data = read_content(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: must be a mapping with page, status and replies")
     groups = {group: _group(data, group, keys, path) for group, keys in REQUIRED.items()}

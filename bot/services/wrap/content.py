@@ -15,8 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import yaml
-
+from bot.common.content_files import parse_content
 from bot.common.sms_text import gsm7_length, gsm7_problem
 from bot.language.normalise import matching_form
 from bot.settings import PROJECT_ROOT
@@ -99,7 +98,6 @@ MAX_MESSAGE_CHARS = 320  # DESIGN.md: no SMS message over about 320 characters
 MAX_TITLE_CHARS = 40
 MAX_LABEL_CHARS = 60  # a label is a heading in the plan read back by SMS
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: faster
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _MATCH_WORD = re.compile(r"[^\W_]+")
 _QUESTION_FIELDS = frozenset(
@@ -263,10 +261,7 @@ class _Parser:
         return ValueError(f"{self.path}: {entry}: {problem}")
 
     def parse(self, raw: str) -> WrapContent:
-        try:
-            data = yaml.load(raw, Loader=_YAML_LOADER)
-        except yaml.YAMLError as error:
-            raise self.problem("file", f"is not valid YAML ({error})") from None
+        data = parse_content(raw, self.path)
         if not isinstance(data, dict):
             raise self.problem("file", "must be a mapping with source, version, texts and sections")
         self.no_unknown_fields("file", data, _TOP_FIELDS)

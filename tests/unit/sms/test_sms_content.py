@@ -37,5 +37,5 @@ def test_a_curly_quote_or_a_long_text_is_refused_naming_the_entry(tmp_path):
         read_sms_content(curly)
     long = tmp_path / "long.yml"
     long.write_text(good.replace("Welcome back.", "Welcome back. " * 30), encoding="utf-8")
-    with pytest.raises(ValueError, match="long.yml: texts.opted_in: is .* characters"):
+    with pytest.raises(ValueError, match="long.yml: texts.opted_in: longer than .* SMS characters"):
         read_sms_content(long)

@@ -366,7 +366,6 @@ def test_bad_edits_are_named_precisely(tmp_path: Path, raw: dict, edit, entry: s
 @pytest.mark.parametrize(
     ("text", "entry", "problem"),
     [
-        ("sections: [oops", "file", "not valid YAML"),
         ("- just\n- a list\n", "file", "must be a mapping"),
         ("version: 1\ntexts: {}\nsections: []\n", "source", "missing or empty"),
     ],
