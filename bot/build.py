@@ -58,6 +58,11 @@ def crisis_responses(settings: Settings) -> dict:
                 {"condition": [about_other], "text": f"{content.render('for_someone_else')}\n{hint}"},
                 {"text": f"{content.render('for_self')}\n{hint}"},
             ],
+            # Possible risk: the contacts and "Are you safe right now?" (CrisisPolicy).
+            "utter_possible_risk": [
+                {"condition": [about_other], "text": content.render("possible_for_someone_else")},
+                {"text": content.render("possible_for_self")},
+            ],
             "utter_crisis_contacts": [{"text": content.render("contacts_on_request")}],
             "utter_not_what_i_meant": [{"text": content.render("not_what_i_meant")}],
         },
@@ -153,11 +158,14 @@ def install_web_assets() -> None:
 
 
 def prepare(settings: Settings | None = None) -> Path:
-    """Everything a model needs before training (the spaCy pipeline and the built domain), and
-    the web chat's JavaScript."""
+    """Everything a model needs before training (the spaCy pipeline and the built domain), the
+    web chat's JavaScript, and the cached risk classifier (var/crisis/)."""
     settings = settings or get_settings()
     ensure_pipeline(settings.spacy_model_path)
     install_web_assets()
+    from bot.services.crisis.classifier import RiskClassifier
+
+    RiskClassifier.load()  # trains and caches the risk classifier when its corpora changed (a few seconds)
     return build_domain(settings)
 
 

@@ -9,9 +9,11 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
+POSSIBLE_RISK_INTENT = "possible_risk"  # the contacts and "Are you safe right now?"
+RISK_INTENTS = (CRISIS_INTENT, POSSIBLE_RISK_INTENT)
 CRISIS_CONTACTS_INTENT = "crisis_contacts"
 # Replies that carry the crisis contacts: on SMS they are never cancelled and leave at once.
-CRISIS_RESPONSES = frozenset({"utter_crisis", "utter_crisis_contacts"})
+CRISIS_RESPONSES = frozenset({"utter_crisis", "utter_crisis_contacts", "utter_possible_risk"})
 
 
 def turn_failed_text() -> str:
@@ -36,9 +38,9 @@ async def nlu_intent(agent: Any, text: str) -> str | None:
 
 
 async def must_let_through(agent: Any, text: str) -> bool:
-    """For a message over the rate limit: crisis language or a request for the crisis contacts
-    is let through, and so is any message that could not be read (never drop what we cannot
-    check)."""
+    """For a message over the rate limit: crisis or possible-risk language or a request for the
+    crisis contacts is let through, and so is any message that could not be read (never drop
+    what we cannot check)."""
     if not text:
         return False
-    return await nlu_intent(agent, text) in (None, CRISIS_INTENT, CRISIS_CONTACTS_INTENT)
+    return await nlu_intent(agent, text) in (None, *RISK_INTENTS, CRISIS_CONTACTS_INTENT)

@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.crisis_check import (
-    CRISIS_CONTACTS_INTENT, CRISIS_INTENT, CRISIS_RESPONSES, must_let_through, nlu_intent,
+    CRISIS_CONTACTS_INTENT, CRISIS_INTENT, CRISIS_RESPONSES, POSSIBLE_RISK_INTENT, must_let_through, nlu_intent,
 )
 from bot.rasa_patches.action_guard import ActionServerUnavailable
 from bot.language.inbound_text import clean_inbound_text
@@ -181,15 +181,20 @@ class TwilioSmsInput(InputChannel):
             sender_id, settings.chat_rate_limit_messages, settings.chat_rate_limit_window_seconds
         )
         agent = getattr(request.app.ctx, "agent", None)
-        crisis = asks_for_contacts = False
+        crisis = asks_for_contacts = without_dialogue = False
         if limit is not Verdict.allowed and keyword is None:
             crisis = await must_let_through(agent, text)  # crisis words or contacts, or unreadable
         elif needs_crisis_check(keyword, arrival.opted_out, limit):
             intent = await nlu_intent(agent, text) if text else None
-            crisis, asks_for_contacts = intent == CRISIS_INTENT, intent == CRISIS_CONTACTS_INTENT
+            crisis, asks_for_contacts = intent in (CRISIS_INTENT, POSSIBLE_RISK_INTENT), intent == CRISIS_CONTACTS_INTENT
+            # After STOP an answer to "Are you safe right now?" would not be read, so possible
+            # risk gets the full crisis reply from content, without asking.
+            without_dialogue = intent == POSSIBLE_RISK_INTENT and arrival.opted_out
         replies: list[BotReply] = []
         failed = False
-        if needs_turn(keyword, arrival.opted_out, crisis, limit):
+        if without_dialogue:
+            failed = True  # no turn: decide() sends the crisis reply from content/crisis.yml
+        elif needs_turn(keyword, arrival.opted_out, crisis, limit):
             chosen = payload_for_reply(text, arrival.choices) if keyword is None and not crisis else None
             replies, failed, crisis_reply = await self._run_turn(on_new_message, chosen or text, sender_id, message_sid)
             crisis = crisis or crisis_reply

@@ -1,16 +1,23 @@
 """The crisis detector as a Rasa NLU component: last in the pipeline, on every message.
 
-The rules live in bot/services/crisis/detection.py and content/crisis_patterns.yml; this
-component only writes the result into the message Rasa passes along:
+The rules live in bot/services/crisis/ (risk.py, the one risk question) and content/; this
+component only asks it, with the conversation's last few messages from the tracker Rasa passes
+to NLU (context.py), and writes the answer into the message Rasa passes along:
 
-- detector fires -> intent `crisis` (confidence 1.0), whatever the classifier said, plus the
+- crisis -> intent `crisis` (confidence 1.0), whatever the classifier said, plus the
   entity `crisis_subject` ("self" or "other") so the reply can be worded for a carer;
-- classifier said `crisis` but the detector did not -> kept only if the classifier is at least
-  `classifier_crisis_threshold` confident (config.yml sets it above 1, so never: alone, it
-  falsely alarmed on ordinary messages); otherwise the next intent in the ranking is used.
+- possible risk -> intent `possible_risk`, with the same entity (CrisisPolicy asks "Are you
+  safe right now?" with the contacts);
+- a question that only asks for the crisis contacts ("who do I call in a crisis?") ->
+  `crisis_contacts`; one about a crisis plan keeps the classifier's intent (the WRAP section);
+- classifier said `crisis` or `possible_risk` but the rules did not -> kept only if the
+  classifier is at least `classifier_crisis_threshold` confident (config.yml sets it above 1,
+  so never: alone, it falsely alarmed on ordinary messages); otherwise the next intent in the
+  ranking is used.
 
 Failing to load the patterns stops start-up; a failure on one message never stops NLU.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,17 +28,35 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.services.crisis.detection import CrisisDetector as PatternDetector
+from bot.services.crisis.context import recent_window, steers_a_form
 from bot.services.crisis.detection import default_patterns_path
+from bot.services.crisis.risk import RiskAssessor, RiskLevel
 from bot.settings import SPACY_PIPELINE_PATH
 
 logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
+POSSIBLE_INTENT = "possible_risk"
+CONTACTS_INTENT = "crisis_contacts"
+RISK_INTENTS = {RiskLevel.CRISIS: CRISIS_INTENT, RiskLevel.POSSIBLE: POSSIBLE_INTENT}
 SUBJECT_ENTITY = "crisis_subject"
+HISTORY_MESSAGES = 10  # earlier messages read from the tracker; context.py keeps its window of them
+
+
+def conversation_so_far(tracker: Optional[DialogueStateTracker], limit: int | None = None) -> list[tuple[str, str]]:
+    """This session's messages from the person, (intent, text), oldest first (the last `limit`)."""
+    messages: list[tuple[str, str]] = []
+    for event in reversed(tracker.events if tracker is not None else []):
+        if isinstance(event, SessionStarted) or (limit is not None and len(messages) >= limit):
+            break
+        if isinstance(event, UserUttered):
+            messages.append(((event.intent or {}).get("name") or "", event.text or ""))
+    return messages[::-1]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -40,64 +65,96 @@ class CrisisDetector(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         # fallback_threshold: a demoted message whose next intent is weaker than this becomes
         # nlu_fallback, as the FallbackClassifier (same threshold) would have made it.
-        return {"patterns_path": None, "pipeline_path": None, "classifier_crisis_threshold": 0.8,
-                "fallback_threshold": 0.3}
+        return {
+            "patterns_path": None,
+            "pipeline_path": None,
+            "classifier_crisis_threshold": 0.8,
+            "fallback_threshold": 0.3,
+            "risk_crisis_threshold": 0.97,
+            "risk_possible_threshold": 0.9,
+        }
 
-    def __init__(self, config: Dict[str, Any], detector: PatternDetector) -> None:
+    def __init__(self, config: Dict[str, Any], assessor: RiskAssessor) -> None:
         self.threshold = float(config["classifier_crisis_threshold"])
         self.fallback_threshold = float(config["fallback_threshold"])
-        self.detector = detector
+        self.assessor = assessor
 
     @classmethod
     def create(
-        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
     ) -> "CrisisDetector":
         config = {**cls.get_default_config(), **config}
-        detector = PatternDetector.from_files(
+        assessor = RiskAssessor.from_files(
             Path(config["pipeline_path"] or SPACY_PIPELINE_PATH),
             Path(config["patterns_path"] or default_patterns_path()),
         )
-        return cls(config, detector)
+        return cls(config, assessor)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        """`tracker` is the conversation before this message (Rasa passes it to NLU by this
+        parameter's name; an empty one when a text is read outside a conversation)."""
+        try:
+            recent = recent_window(conversation_so_far(tracker, HISTORY_MESSAGES))
+        except Exception:  # context only adds; without it each message is still read alone
+            logger.warning("The conversation's recent messages could not be read for context.", exc_info=True)
+            recent = []
+        form_active = bool(tracker is not None and tracker.active_loop_name)
         for message in messages:
             try:
-                self._process_one(message)
+                alone = steers_a_form(message.get(TEXT) or "", form_active)
+                self._process_one(message, [] if alone else recent)
             except Exception:  # one bad message must not stop NLU; the text is never logged
                 logger.warning("The crisis detector failed on a message; it was left unchanged.", exc_info=True)
         return messages
 
-    def _process_one(self, message: Message) -> None:
+    def _process_one(self, message: Message, recent: List[str]) -> None:
         text = message.get(TEXT) or ""
-        signal = self.detector.detect(text)
-        if signal is not None:
-            self._mark_crisis(message, "other" if signal.about_someone_else else "self")
-            message.set("crisis_category", signal.category, add_to_output=True)
+        found = self.assessor.assess(text, recent)
+        if found.is_risk:
+            self._mark(message, RISK_INTENTS[found.level], found.subject)
+            message.set("crisis_category", found.kind, add_to_output=True)
+            return
+        question = self.assessor.help_question(text)
+        if question is not None and question.kind == "contacts":
+            self._mark(message, CONTACTS_INTENT, None)
             return
         intent = message.get(INTENT) or {}
-        if intent.get("name") != CRISIS_INTENT:
+        if intent.get("name") not in RISK_INTENTS.values():
             return
-        if (intent.get("confidence") or 0.0) >= self.threshold:
-            self._mark_crisis(message, "self")
+        if intent.get("name") == CRISIS_INTENT and (intent.get("confidence") or 0.0) >= self.threshold:
+            self._mark(message, CRISIS_INTENT, "self")
         else:
             self._demote(message)
 
     @staticmethod
-    def _mark_crisis(message: Message, subject: str) -> None:
+    def _mark(message: Message, intent: str, subject: Optional[str]) -> None:
+        """The intent, first and certain; for risk, who it is about (the `crisis_subject` entity)."""
         text = message.get(TEXT) or ""
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
-        message.set(INTENT, {"name": CRISIS_INTENT, "confidence": 1.0}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{"name": CRISIS_INTENT, "confidence": 1.0}, *ranking], add_to_output=True)
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent]
+        message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}, *ranking], add_to_output=True)
+        if subject is None:
+            return
         entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != SUBJECT_ENTITY]
-        entities.append({
-            "entity": SUBJECT_ENTITY, "value": subject, "start": 0, "end": len(text),
-            "confidence_entity": 1.0, "extractor": "CrisisDetector",
-        })
+        entities.append(
+            {
+                "entity": SUBJECT_ENTITY,
+                "value": subject,
+                "start": 0,
+                "end": len(text),
+                "confidence_entity": 1.0,
+                "extractor": "CrisisDetector",
+            }
+        )
         message.set(ENTITIES, entities, add_to_output=True)
 
     def _demote(self, message: Message) -> None:
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in RISK_INTENTS.values()]
         best: Optional[dict] = ranking[0] if ranking else None
         if best is None or (best.get("confidence") or 0.0) < self.fallback_threshold:
             best = {"name": "nlu_fallback", "confidence": self.fallback_threshold}

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from bot.common.content_files import read_content
 from bot.language.normalise import matching_form
 from bot.settings import PROJECT_ROOT
 
@@ -255,7 +255,7 @@ class CrisisDetector:
     def from_files(cls, pipeline_path: Path, patterns_path: Path) -> "CrisisDetector":
         from bot.language.spacy_pipeline import load_pipeline
 
-        data = yaml.safe_load(Path(patterns_path).read_text(encoding="utf-8"))
+        data = read_content(Path(patterns_path))
         return cls(load_pipeline(str(pipeline_path)), data, str(patterns_path))
 
     def detect(self, text: str) -> CrisisSignal | None:
@@ -281,6 +281,17 @@ class CrisisDetector:
         ]
         rule, other, _ = next((reading for reading in readings if reading[2]), readings[0])
         return CrisisSignal(category, rule.id, other, self.patterns.levels[category])
+
+    def subject_of(self, doc: Doc) -> str:
+        """For a message no pattern matched (the classifier's): "other" when it names a
+        relation ("my son", "our kid", "me mam") before any "I", else "self"."""
+        people = self.patterns
+        for token in doc:
+            if token.lower_ in people.speaker:
+                return "self"
+            if token.lower_ in people.relations and token.i > 0 and doc[token.i - 1].lower_ in {"my", "our", "me"}:
+                return "other"
+        return "self"
 
     def _about_someone_else(self, match: Span, rule: str) -> tuple[bool, bool]:
         """(about someone else?, said outright?) for one match.

@@ -7,9 +7,10 @@ Three outcomes, so the reply can fit the message (docs/clinical-safety.md):
 - NONE: carry on.
 
 `RiskAssessor` is the single entry point the NLU component, the SMS path and the bench use.
-Today it layers the normalised spaCy patterns (detection.py); the learned classifier and the
-context of recent messages add to it without changing this interface. Nothing here logs or
-stores the text.
+Today it layers the normalised spaCy patterns (detection.py); a question about crisis help
+("who do I call in a crisis?") is not an alarm (help_questions.py); the last few messages of the
+conversation can raise the risk (context.py). The learned classifier adds to the layers without
+changing this interface. Nothing here logs or stores the text.
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterable
 
-from bot.services.crisis.detection import CrisisDetector, default_patterns_path
+from bot.services.crisis.classifier import RiskClassifier, Thresholds
+from bot.services.crisis.detection import CrisisDetector, default_patterns_path, normalise
+from bot.services.crisis.help_questions import HelpQuestion, HelpQuestions
 
 
 class RiskLevel(str, Enum):
@@ -48,17 +51,60 @@ NO_RISK = RiskAssessment(RiskLevel.NONE)
 class RiskAssessor:
     """Layers cheap to dear: patterns first; later layers only when the patterns find nothing."""
 
-    def __init__(self, patterns: CrisisDetector) -> None:
+    def __init__(
+        self,
+        patterns: CrisisDetector,
+        help_questions: HelpQuestions | None = None,
+        *,
+        classifier: RiskClassifier | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        """`classifier` is the learned layer (classifier.py). It is not live yet: from_files does not
+        load it, because its held-out false alarms are over target (docs/clinical-safety.md, H1b);
+        the bench and its tests pass it in to measure it."""
         self.patterns = patterns
+        self.help_questions = help_questions
+        self.classifier = classifier
+        self.thresholds = thresholds or Thresholds()
 
     @classmethod
     def from_files(cls, pipeline_path: Path, patterns_path: Path | None = None) -> "RiskAssessor":
-        return cls(CrisisDetector.from_files(pipeline_path, patterns_path or default_patterns_path()))
+        patterns = CrisisDetector.from_files(pipeline_path, patterns_path or default_patterns_path())
+        return cls(patterns, HelpQuestions.from_file(patterns.nlp))
 
     def assess(self, text: str, recent: Iterable[str] = ()) -> RiskAssessment:
         """`recent` is the same person's last few messages, oldest first, for context."""
+        from bot.services.crisis.context import with_context  # context.py builds on this module
+
+        return with_context(self.assess_message(text), text, tuple(recent), self.assess_message)
+
+    def assess_message(self, text: str) -> RiskAssessment:
+        """One message alone: the layers, less a question that only asks about crisis help."""
+        found = self._layers(text)
+        if found.is_risk and self.help_question(text) is not None:
+            return NO_RISK
+        return found
+
+    def help_question(self, text: str) -> HelpQuestion | None:
+        """"Who do I call in a crisis?": the help asked about, when nothing else in it is risk."""
+        if self.help_questions is None:
+            return None
+        return self.help_questions.only_asks(text, lambda rest: self._layers(rest).is_risk)
+
+    def _layers(self, text: str) -> RiskAssessment:
+        """The message alone, through each layer."""
         signal = self.patterns.detect(text or "")
         if signal is not None:
             subject = "other" if signal.about_someone_else else "self"
             return RiskAssessment(RiskLevel(signal.level), signal.category, 1.0, subject)
-        return NO_RISK
+        if self.classifier is None or not isinstance(text, str) or not text.strip():
+            return NO_RISK
+        normalised = normalise(text)
+        score = self.classifier.score_normalised(normalised)
+        if score >= self.thresholds.crisis:
+            level = RiskLevel.CRISIS
+        elif score >= self.thresholds.possible:
+            level = RiskLevel.POSSIBLE
+        else:
+            return RiskAssessment(RiskLevel.NONE, "", score)
+        return RiskAssessment(level, "classifier", score, self.patterns.subject_of(self.patterns.nlp(normalised)))

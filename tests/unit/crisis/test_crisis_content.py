@@ -48,3 +48,13 @@ def test_a_broken_file_is_reported_by_entry(tmp_path):
     )
     with pytest.raises(ValueError, match=r"contacts\[2\].*source"):
         load_crisis_content(get_settings(), broken)
+
+
+def test_being_harmed_reply_gives_999_and_the_domestic_abuse_helpline_with_its_source():
+    from bot.services.crisis.content import load_crisis_content
+    from bot.settings import get_settings
+
+    content = load_crisis_content(get_settings())
+    text = content.render("for_being_harmed")
+    assert "999" in text and "0808 2000 247" in text
+    assert all("nationaldahelpline.org.uk" in c.source for c in content.harm_contacts)

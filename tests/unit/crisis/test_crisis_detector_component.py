@@ -56,6 +56,6 @@ def test_a_failure_on_one_message_leaves_it_unchanged(component, monkeypatch):
     def broken(_text):
         raise RuntimeError("pattern engine failed")
 
-    monkeypatch.setattr(component.detector, "detect", broken)
+    monkeypatch.setattr(component.assessor, "assess", lambda text, recent=(): broken(text))
     [processed] = component.process([message("I want to die", "greet", 0.9)])
     assert processed.get("intent")["name"] == "greet"

@@ -16,6 +16,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS_DIR = ROOT / "bot" / "services" / "crisis" / "corpus"
 ORDINARY = CORPUS_DIR / "ordinary.yml"
+CRISIS = CORPUS_DIR / "crisis.yml"
 EVALUATION_DIR = ROOT / "tests" / "evaluation"
 HELDOUT_CRISIS = EVALUATION_DIR / "heldout" / "crisis.yml"
 HELDOUT_CONTEXT = EVALUATION_DIR / "heldout" / "context.yml"
@@ -33,6 +34,12 @@ CRISIS_KINDS = {
     "substances_as_method", "self_harm", "cant_keep_safe", "not_wanting_to_wake", "vague_intent",
     "overdose_taken", "command_voices", "being_harmed", "harming_others", "buried_in_long_message",
     "misspelt", "spaced_letters",
+}
+CRISIS_CORPUS_KINDS = {
+    "suicidal_intent", "method_plan", "timing_tonight", "cant_keep_safe", "finality_farewells",
+    "no_way_out_hopeless", "burden", "not_wanting_to_wake", "vague_intent", "self_harm",
+    "overdose_substances", "misspelt_spaced", "being_harmed", "harming_others", "command_voices",
+    "someone_else_at_risk", "euphemism_and_voices",
 }
 CONTEXT_EXPECTATIONS = {"crisis", "possible", "none"}
 
@@ -98,6 +105,29 @@ def test_ordinary_corpus_says_what_it_is_for():
     head = ORDINARY.read_text(encoding="utf-8").split("\n\n", 1)[0]
     assert "training data for the risk classifier only" in head
     assert "if a clinician might want it flagged, it does not belong here" in head
+
+
+def test_crisis_corpus_has_every_kind_and_enough_of_each():
+    data = _load(CRISIS)
+    assert set(data) == CRISIS_CORPUS_KINDS
+    for kind, texts in data.items():
+        assert isinstance(texts, list) and len(texts) >= 90, kind
+    assert sum(len(texts) for texts in data.values()) >= 1700
+
+
+def test_crisis_corpus_strings_are_clean_and_unique():
+    _assert_clean(_strings(_load(CRISIS)))
+
+
+def test_crisis_corpus_says_what_it_is_for():
+    head = CRISIS.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert "training data for the risk classifier only" in head
+    assert "Nothing here is copied" in head
+
+
+def test_no_line_is_in_both_training_corpora():
+    ordinary = {_key(t) for t in _strings(_load(ORDINARY))}
+    assert not [t for t in _strings(_load(CRISIS)) if _key(t) in ordinary]
 
 
 def test_heldout_crisis_shape_and_counts():
