@@ -6,9 +6,11 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import ActionExecutionRejection
 
-from bot.actions.turn import intent
-from bot.services.guided.interruptions import never_answers
+from bot.actions.turn import intent, message_text
+from bot.services.feelings.in_forms import said_as_a_feeling
+from bot.services.guided.interruptions import feelings_are_answers_in, feelings_intents, never_answers
 
 # Values a form's answer slot takes to end the form; never the person's words.
 DONE, PAUSED, SAVED, KEPT = "__done__", "__paused__", "__saved__", "__kept__"
@@ -29,9 +31,18 @@ def unread_answer(value: Any, tracker: Tracker, slot: str) -> dict[str, Any] | N
 
 
 def not_an_answer(tracker: Tracker) -> bool:
-    """Crisis words, and everything content/form_interruptions.yml lists: answered by their own
-    rule, then the question is asked again; never saved as the answer."""
-    return intent(tracker) in never_answers()
+    """Crisis words, and everything content/form_interruptions.yml lists (a feeling only when it
+    is said as one: "I feel awful", not "feeling low" as an early warning sign): answered by
+    their own rule, then the question is asked again; never saved as the answer."""
+    said = intent(tracker)
+    if said in never_answers():
+        return True
+    form = tracker.active_loop_name
+    if said in feelings_intents() and form not in feelings_are_answers_in() and said_as_a_feeling(message_text(tracker)):
+        # Refused, so Rasa takes the form's interruption rule for this intent (answer it, then
+        # the question again), as for an intent the slot mapping never takes.
+        raise ActionExecutionRejection(f"validate_{form}", "a feeling, not an answer")
+    return False
 
 
 def ask_yes_no(dispatcher: CollectingDispatcher) -> None:

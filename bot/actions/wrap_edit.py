@@ -11,8 +11,8 @@ from bot.actions import turn
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import message_text
 from bot.services.wrap import plan as wrap
-from bot.services.wrap.edits import read_change, read_remove
 from bot.services.wrap.content import load_wrap_content
+from bot.services.wrap.edits import read_change, read_remove
 from bot.store.db import unit_of_work
 
 ITEM_SLOT = "wrap_edit_item"
@@ -31,7 +31,7 @@ class _AskToEdit:
         request = self.read(message_text(tracker))
         with unit_of_work() as session:
             plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
-            section_id = wrap.section_from_text(message_text(tracker))
+            section_id = wrap.section_from_text(request.where_words) if request else None
             found = wrap.find_items(session, plan, request.item_words, section_id=section_id) if request else []
             item = found[0] if found else None
             item_id, item_text = (item.id, item.text) if item else (None, None)

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from bot.services.wrap import plan as wrap
 from bot.services.people.lookup import person_for_address
+from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import load_wrap_content
 from bot.store.db import unit_of_work
 from tests.support.in_process import Conversation
@@ -208,3 +208,16 @@ async def test_crisis_plan_part_one_can_be_answered_afresh(conversation):
     await conversation.say("I want to do my crisis plan")
     await conversation.say("calm, funny")
     assert saved_items(conversation, "crisis_when_well") == ["calm", "funny"]
+
+
+@pytest.mark.parametrize("new_words", ["take my tablets", "take my medication", "ask about my meds"])
+async def test_changing_an_item_to_words_about_medication_works(conversation, new_words):
+    """Issue 22.5: new words that mention medication are the new words, not a question about it."""
+    await conversation.say("hello")
+    with unit_of_work() as session:
+        plan = wrap.plan_for(session, person_for_address(session, conversation.channel, conversation.sender_id).id)
+        wrap.save_answer(session, plan, "toolbox", "ring my sister", "rest")
+    text = await conversation.say_text(f"change ring my sister to {new_words}")
+    assert '"ring my sister"' in text and new_words in text and "yes or no" in text.lower()
+    await conversation.say("yes")
+    assert saved_items(conversation, "toolbox") == [new_words]

@@ -57,10 +57,13 @@ class Conversation:
     agent: Agent
     sender_id: str
     channel: str = "rest"
+    metadata: dict[str, Any] | None = None  # as a channel adds it (the web chat: where it came from)
 
     async def say(self, text: str) -> list[Reply]:
         collector = CollectingOutputChannel()
-        message = UserMessage(clean_inbound_text(text), collector, self.sender_id, input_channel=self.channel)
+        message = UserMessage(
+            clean_inbound_text(text), collector, self.sender_id, input_channel=self.channel, metadata=self.metadata
+        )
         try:
             await self.agent.handle_message(message)
         except ActionServerUnavailable:  # as our channels do (bot/channels/rest.py, webchat.py)

@@ -11,8 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from bot.common.content_files import read_content
 from bot.settings import PROJECT_ROOT
 
 CONTROLS_PATH = PROJECT_ROOT / "content" / "controls.yml"
@@ -36,7 +35,7 @@ def _tidy(text: str) -> str:
 
 @lru_cache(maxsize=2)
 def _phrases(path: Path = CONTROLS_PATH) -> dict[str, Control]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_content(path)
     phrases: dict[str, Control] = {}
     for name, words in (data.get("controls") or {}).items():
         try:

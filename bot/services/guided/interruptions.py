@@ -14,21 +14,27 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.common.content_files import read_content
 from bot.settings import PROJECT_ROOT
 
 INTERRUPTIONS_PATH = PROJECT_ROOT / "content" / "form_interruptions.yml"
 # Answered by CrisisPolicy before any form runs; never an answer either.
-CRISIS_INTENTS = ("crisis",)
-KINDS = ("commands", "remarks")
+CRISIS_INTENTS = ("crisis", "possible_risk")
+# Feelings ("I feel awful", "i had a panic attack earlier") are not kept out of the answer
+# slots: "panic attacks" is a fair trigger. The form's validation asks
+# bot/services/feelings/in_forms.said_as_a_feeling and refuses only a feeling said as one.
+KINDS = ("commands", "remarks", "feelings")
+NEVER_ANSWER_KINDS = ("commands", "remarks")
+# Forms whose answer is how the person feels (a carer's message, a check-in, a reflection, the
+# stress bucket): there a feeling is the answer, and is saved.
+FEELINGS_WELCOME = "feelings_are_answers_in"
 
 
 @dataclass(frozen=True)
 class Interruption:
     intent: str
     reply: str  # the action or response that answers it
-    kind: str  # "commands" or "remarks"
+    kind: str  # "commands", "remarks" or "feelings"
 
 
 class InterruptionsError(ValueError):
@@ -36,8 +42,8 @@ class InterruptionsError(ValueError):
 
 
 def parse_interruptions(data: Any, source: str = str(INTERRUPTIONS_PATH)) -> tuple[Interruption, ...]:
-    if not isinstance(data, dict) or set(data) - set(KINDS):
-        raise InterruptionsError(f"{source}: expected only the sections {', '.join(KINDS)}")
+    if not isinstance(data, dict) or set(data) - {*KINDS, FEELINGS_WELCOME}:
+        raise InterruptionsError(f"{source}: expected only the sections {', '.join((*KINDS, FEELINGS_WELCOME))}")
     found: dict[str, Interruption] = {}
     for kind in KINDS:
         entries = data.get(kind) or {}
@@ -54,12 +60,26 @@ def parse_interruptions(data: Any, source: str = str(INTERRUPTIONS_PATH)) -> tup
 
 @lru_cache(maxsize=4)
 def load_interruptions(path: Path = INTERRUPTIONS_PATH) -> tuple[Interruption, ...]:
-    return parse_interruptions(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+    return parse_interruptions(read_content(path), str(path))
 
 
 def never_answers(path: Path = INTERRUPTIONS_PATH) -> tuple[str, ...]:
     """Every intent that must never fill an answer slot, crisis first."""
-    return CRISIS_INTENTS + tuple(item.intent for item in load_interruptions(path))
+    return CRISIS_INTENTS + tuple(item.intent for item in load_interruptions(path) if item.kind in NEVER_ANSWER_KINDS)
+
+
+def feelings_intents(path: Path = INTERRUPTIONS_PATH) -> tuple[str, ...]:
+    """Intents about how the person feels: never an answer when said as a feeling."""
+    return tuple(item.intent for item in load_interruptions(path) if item.kind == "feelings")
+
+
+@lru_cache(maxsize=4)
+def feelings_are_answers_in(path: Path = INTERRUPTIONS_PATH) -> frozenset[str]:
+    """The forms where a feeling is the answer (saved as usual)."""
+    forms = (read_content(path) or {}).get(FEELINGS_WELCOME) or []
+    if not isinstance(forms, list):
+        raise InterruptionsError(f"{path}: {FEELINGS_WELCOME}: must be a list of form names")
+    return frozenset(str(form) for form in forms)
 
 
 def interruption_rules(forms: list[str], path: Path = INTERRUPTIONS_PATH) -> list[dict[str, Any]]:

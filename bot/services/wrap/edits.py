@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
+from bot.common.content_files import read_content
 from bot.services.guided.controls import CONTROLS_PATH
 from bot.services.wrap.content import load_wrap_content
 
@@ -19,11 +18,15 @@ from bot.services.wrap.content import load_wrap_content
 class EditRequest:
     item_words: str
     new_text: str | None = None
+    # The words that name the item (and maybe its section), without the new words: a section
+    # named only in the new words ("change ring my sister to take my medication") is not where
+    # the item is.
+    where_words: str = ""
 
 
 @lru_cache(maxsize=1)
 def _edits() -> dict:
-    return yaml.safe_load(CONTROLS_PATH.read_text(encoding="utf-8"))["edits"]
+    return read_content(CONTROLS_PATH)["edits"]
 
 
 def _section_words() -> set[str]:
@@ -42,7 +45,7 @@ def _without(words: set[str], text: str) -> str:
 def read_remove(text: str) -> EditRequest | None:
     """The item named in a request to remove one, or None if no item is named."""
     item = _without(set(_edits()["remove_words"]) | _section_words(), text)
-    return EditRequest(item) if item else None
+    return EditRequest(item, where_words=text) if item else None
 
 
 def read_change(text: str) -> EditRequest | None:
@@ -54,5 +57,5 @@ def read_change(text: str) -> EditRequest | None:
             old = _without(set(_edits()["change_words"]), lowered[:index])
             new = lowered[index + len(separator):].strip().rstrip(".!")
             if old and new:
-                return EditRequest(old, new)
+                return EditRequest(old, new, where_words=lowered[:index])
     return None

@@ -50,3 +50,17 @@ def test_every_typed_answer_slot_ignores_them_and_other_slots_are_untouched():
 def test_a_broken_list_is_refused_with_the_reason(data, problem):
     with pytest.raises(InterruptionsError, match=problem):
         parse_interruptions(data, "form_interruptions.yml")
+
+
+def test_feelings_are_answered_in_every_form_but_never_kept_out_of_the_answer_slots():
+    from bot.services.guided.interruptions import feelings_are_answers_in, feelings_intents
+
+    feelings = feelings_intents()
+    assert {"feel_low", "feel_anxious", "carer_stress"} <= set(feelings)
+    assert not set(feelings) & set(never_answers())  # "panic attacks" can still be a trigger
+    rules = interruption_rules(["wrap_form"])
+    panic = next(r for r in rules if r["steps"][0] == {"intent": "feel_anxious"})
+    assert panic["steps"][1:] == [{"action": "action_feelings_in_form"}, {"action": "wrap_form"}, {"active_loop": "wrap_form"}]
+    # where how the person feels is the answer, it is saved
+    assert {"carer_message_form", "checkin_form", "stuck_form"} <= feelings_are_answers_in()
+    assert "wrap_form" not in feelings_are_answers_in()

@@ -32,3 +32,14 @@ def test_the_item_to_change_and_its_new_words(text, old, new):
 
 def test_a_change_without_new_words_is_not_read():
     assert read_change("change crowds") is None
+
+
+def test_a_section_named_only_in_the_new_words_is_not_where_the_item_is():
+    """Issue 22.5: "medication" names the crisis plan, but here it is only the new words."""
+    from bot.services.wrap.plan import section_from_text
+
+    request = read_change("change ring my sister to take my medication")
+    assert request is not None and request.new_text == "take my medication"
+    assert section_from_text(request.where_words) is None
+    named = read_change("change crowds in my triggers to busy places")
+    assert named is not None and section_from_text(named.where_words) == "triggers"
