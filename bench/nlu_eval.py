@@ -3,6 +3,7 @@
 Run by bench/run.py in a process of its own, so a TensorFlow model's memory and threads never
 sit in the process that drives the load test. Prints one JSON object.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,12 +31,18 @@ def main(model: str, test_file: str) -> None:
     truth = [example.get("intent") for example in examples]
     predicted = asyncio.run(_predict(model, texts))
     labels = sorted(set(truth))  # macro over the intents in the held-out data
-    print(json.dumps({
-        "macro_f1": round(float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)), 4),
-        "accuracy": round(float(accuracy_score(truth, predicted)), 4),
-        "examples": len(texts),
-        "intents": len(labels),
-    }))
+    print(
+        json.dumps(
+            {
+                "macro_f1": round(
+                    float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)), 4
+                ),
+                "accuracy": round(float(accuracy_score(truth, predicted)), 4),
+                "examples": len(texts),
+                "intents": len(labels),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 
 Prints one JSON object.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,12 +29,12 @@ def _typo(word: str, rng: random.Random) -> str:
     kind = rng.choice(("delete", "insert", "substitute", "transpose"))
     letter = rng.choice(string.ascii_lowercase)
     if kind == "delete" and len(word) > 1:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == "insert":
         return word[:i] + letter + word[i:]
     if kind == "transpose" and i < len(word) - 1:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + letter + word[i + 1:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + letter + word[i + 1 :]
 
 
 def correction_by_length(vocab: normalise.Vocabulary, words: list[str], english_from: int) -> dict[int, dict]:
@@ -60,8 +61,12 @@ def correction_by_length(vocab: normalise.Vocabulary, words: list[str], english_
                 else:
                     wrong += 1
         if tried:
-            results[length] = {"typos": tried, "put_right": round(right / tried, 3),
-                               "wrong_word": round(wrong / tried, 3), "left": round(unchanged / tried, 3)}
+            results[length] = {
+                "typos": tried,
+                "put_right": round(right / tried, 3),
+                "wrong_word": round(wrong / tried, 3),
+                "left": round(unchanged / tried, 3),
+            }
     normalise.MIN_ENGLISH_CORRECTION_LENGTH = saved
     return results
 
@@ -86,8 +91,10 @@ def main() -> None:
         t = time.perf_counter()
         normalise.matching_form(text, vocab)
         warm.append((time.perf_counter() - t) * 1000)
-    long_text = ("im soooo depresed and i cant sleep 2nite, the tabelts make me feel wierd and "
-                 "i dont no wat to do. my cordinator never rang bak and im woried abuot tmrw ") * 2
+    long_text = (
+        "im soooo depresed and i cant sleep 2nite, the tabelts make me feel wierd and "
+        "i dont no wat to do. my cordinator never rang bak and im woried abuot tmrw "
+    ) * 2
     t = time.perf_counter()
     normalise.matching_form(long_text[:320], vocab)
     long_ms = (time.perf_counter() - t) * 1000
@@ -97,21 +104,29 @@ def main() -> None:
         return round(ordered[int(q * (len(ordered) - 1))], 4)
 
     words = sorted({w for text in texts for w in normalise._YAML_WORD.findall(text.lower()) if "'" not in w})
-    english = [w for w, count in sorted(vocab.speller.words.items(), key=lambda item: -item[1])
-               if count < normalise.NLU_WORD_COUNT and w.isalpha()][:3000]
-    print(json.dumps({
-        "load_seconds": round(load_seconds, 2),
-        "load_rss_mb": round(rss_mb, 1),
-        "messages": len(texts),
-        "first_time_ms": {"p50": pct(cold, 0.5), "p95": pct(cold, 0.95), "max": pct(cold, 1.0)},
-        "again_ms": {"p50": pct(warm, 0.5), "p95": pct(warm, 0.95)},
-        "a_320_character_message_with_typos_ms": round(long_ms, 3),
-        # Project words: the NLU examples' words; English: English words none of our data uses.
-        "project_typos_any_english_word": correction_by_length(vocab, words, 2),
-        "project_typos_project_words_below_5": correction_by_length(vocab, words, 5),
-        "english_typos_any_english_word": correction_by_length(vocab, english, 2),
-        "english_typos_project_words_below_5": correction_by_length(vocab, english, 5),
-    }, indent=1))
+    english = [
+        w
+        for w, count in sorted(vocab.speller.words.items(), key=lambda item: -item[1])
+        if count < normalise.NLU_WORD_COUNT and w.isalpha()
+    ][:3000]
+    print(
+        json.dumps(
+            {
+                "load_seconds": round(load_seconds, 2),
+                "load_rss_mb": round(rss_mb, 1),
+                "messages": len(texts),
+                "first_time_ms": {"p50": pct(cold, 0.5), "p95": pct(cold, 0.95), "max": pct(cold, 1.0)},
+                "again_ms": {"p50": pct(warm, 0.5), "p95": pct(warm, 0.95)},
+                "a_320_character_message_with_typos_ms": round(long_ms, 3),
+                # Project words: the NLU examples' words; English: English words none of our data uses.
+                "project_typos_any_english_word": correction_by_length(vocab, words, 2),
+                "project_typos_project_words_below_5": correction_by_length(vocab, words, 5),
+                "english_typos_any_english_word": correction_by_length(vocab, english, 2),
+                "english_typos_project_words_below_5": correction_by_length(vocab, english, 5),
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -21,10 +21,12 @@ var/bench.json as {"project": {...}, "stock": {...}}. Logs of every process: var
 
     .venv/bin/python bench/run.py [--quick] [--recipes project,stock]
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
@@ -89,8 +91,9 @@ def say(message: str) -> None:
 
 def environment(database_url: str, settings) -> dict[str, str]:
     env = launcher.child_environment(settings)
-    env.update({"DATABASE_URL": database_url, "RASA_PORT": str(settings.rasa_port),
-                "ACTION_PORT": str(settings.action_port)})
+    env.update(
+        {"DATABASE_URL": database_url, "RASA_PORT": str(settings.rasa_port), "ACTION_PORT": str(settings.action_port)}
+    )
     for name in ("REDIS_URL", "SANIC_WORKERS"):  # the default profile: one server, no Redis
         env.pop(name, None)
     return env
@@ -124,16 +127,22 @@ def split_nlu() -> tuple[Path, Path]:
     split.mkdir(parents=True, exist_ok=True)
     (split / "train.yml").write_text(train.nlu_as_yaml(), encoding="utf-8")
     (split / "test.yml").write_text(test.nlu_as_yaml(), encoding="utf-8")
-    say(f"NLU split: {len(train.intent_examples)} examples to train on, {len(test.intent_examples)} held out "
-        f"(seed {SPLIT_SEED}).")
+    say(
+        f"NLU split: {len(train.intent_examples)} examples to train on, {len(test.intent_examples)} held out "
+        f"(seed {SPLIT_SEED})."
+    )
     return split / "train.yml", split / "test.yml"
 
 
 def fresh_cache_env(name: str) -> dict[str, str]:
     cache = BENCH_DIR / f"cache-{name}"
     shutil.rmtree(cache, ignore_errors=True)
-    return {**os.environ, "RASA_CACHE_DIRECTORY": str(cache), "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return {
+        **os.environ,
+        "RASA_CACHE_DIRECTORY": str(cache),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
 
 
 def train(name: str, config: Path) -> tuple[Path, float]:
@@ -142,9 +151,25 @@ def train(name: str, config: Path) -> tuple[Path, float]:
     model.unlink(missing_ok=True)
     say(f"{name}: training the whole model ({config.relative_to(ROOT)})...")
     seconds = run_with_progress(
-        [sys.executable, "-m", "rasa", "train", "--config", str(config), "--domain", str(DOMAIN_DIR),
-         "--data", str(DATA_DIR), "--out", str(models), "--fixed-model-name", f"bench-{name}"],
-        f"{name} training", LOG_DIR / f"train-{name}.log", fresh_cache_env(name),
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "--config",
+            str(config),
+            "--domain",
+            str(DOMAIN_DIR),
+            "--data",
+            str(DATA_DIR),
+            "--out",
+            str(models),
+            "--fixed-model-name",
+            f"bench-{name}",
+        ],
+        f"{name} training",
+        LOG_DIR / f"train-{name}.log",
+        fresh_cache_env(name),
     )
     say(f"{name}: trained in {seconds:.1f} s.")
     return model, seconds
@@ -154,21 +179,43 @@ def nlu_f1(name: str, config: Path, train_file: Path, test_file: Path) -> dict:
     models = BENCH_DIR / "models"
     say(f"{name}: training the NLU on the 80% split...")
     run_with_progress(
-        [sys.executable, "-m", "rasa", "train", "nlu", "--config", str(config), "--domain", str(DOMAIN_DIR),
-         "--nlu", str(train_file), "--out", str(models), "--fixed-model-name", f"bench-nlu-{name}"],
-        f"{name} NLU training", LOG_DIR / f"train-nlu-{name}.log", fresh_cache_env(f"nlu-{name}"),
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "nlu",
+            "--config",
+            str(config),
+            "--domain",
+            str(DOMAIN_DIR),
+            "--nlu",
+            str(train_file),
+            "--out",
+            str(models),
+            "--fixed-model-name",
+            f"bench-nlu-{name}",
+        ],
+        f"{name} NLU training",
+        LOG_DIR / f"train-nlu-{name}.log",
+        fresh_cache_env(f"nlu-{name}"),
     )
     say(f"{name}: scoring the held-out 20%...")
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "nlu_eval.py"), str(models / f"bench-nlu-{name}.tar.gz"), str(test_file)],
-        cwd=ROOT, env=fresh_cache_env(f"eval-{name}"), capture_output=True, text=True,
+        cwd=ROOT,
+        env=fresh_cache_env(f"eval-{name}"),
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         (LOG_DIR / f"nlu-eval-{name}.log").write_text(result.stdout + result.stderr)
         raise RuntimeError(f"NLU scoring failed; see {LOG_DIR / f'nlu-eval-{name}.log'}")
     scores = json.loads(result.stdout.strip().splitlines()[-1])
-    say(f"{name}: intent macro F1 {scores['macro_f1']:.3f} (accuracy {scores['accuracy']:.3f}, "
-        f"{scores['examples']} messages, {scores['intents']} intents).")
+    say(
+        f"{name}: intent macro F1 {scores['macro_f1']:.3f} (accuracy {scores['accuracy']:.3f}, "
+        f"{scores['examples']} messages, {scores['intents']} intents)."
+    )
     return scores
 
 
@@ -181,10 +228,8 @@ def _descendants(pid: int) -> list[int]:
         current = todo.pop()
         found.append(current)
         for children in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
+            with contextlib.suppress(OSError):  # the process ended while we looked
                 todo += [int(child) for child in children.read_text().split()]
-            except OSError:
-                pass
     return found
 
 
@@ -232,8 +277,9 @@ class PeakMemory(threading.Thread):
 
 
 def _post(url: str, sender: str, text: str, timeout: float = 30) -> list:
-    request = urllib.request.Request(url, data=json.dumps({"sender": sender, "message": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps({"sender": sender, "message": text}).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as answer:
         return json.loads(answer.read())
 
@@ -268,23 +314,35 @@ def start_servers(name: str, model: Path, database_url: str) -> Servers:
     settings = dataclasses.replace(settings, action_server_url=f"http://localhost:{settings.action_port}/webhook")
     env = environment(database_url, settings)
     action_process = launcher.action_server(settings)
-    action = subprocess.Popen(action_process.argv, cwd=ROOT, env=env, start_new_session=True,
-                              stdout=(LOG_DIR / f"action-{name}.log").open("w"), stderr=subprocess.STDOUT)
+    action = subprocess.Popen(
+        action_process.argv,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=(LOG_DIR / f"action-{name}.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 120
     while True:
         try:
             urllib.request.urlopen(action_process.ready_url, timeout=2).close()
             break
-        except OSError:
+        except OSError as error:
             if action.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"The action server did not start; see {LOG_DIR / f'action-{name}.log'}")
+                raise RuntimeError(f"The action server did not start; see {LOG_DIR / f'action-{name}.log'}") from error
             time.sleep(0.2)
     say(f"{name}: action server ready; starting the rasa server...")
     rasa_process = launcher.rasa_server(settings, model)
     url = f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook"
     started = time.monotonic()
-    rasa = subprocess.Popen(rasa_process.argv, cwd=ROOT, env=env, start_new_session=True,
-                            stdout=(LOG_DIR / f"rasa-{name}.log").open("w"), stderr=subprocess.STDOUT)
+    rasa = subprocess.Popen(
+        rasa_process.argv,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=(LOG_DIR / f"rasa-{name}.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
     memory = PeakMemory(rasa.pid)
     memory.start()
     while True:
@@ -419,18 +477,29 @@ def measure(name: str, config: Path, split: tuple[Path, Path], quick: bool) -> d
 # -- report -------------------------------------------------------------------------------------
 
 COLUMNS = [
-    ("train_s", "training (s)"), ("cold_start_s", "cold start (s)"), ("rss_mb", "peak RSS (MB)"),
-    ("turn_p50_ms", "turn p50 (ms)"), ("turn_p95_ms", "turn p95 (ms)"), ("throughput_c20", "turns/s, 20 at once"),
-    ("p95_c20_ms", "p95, 20 at once (ms)"), ("nlu_macro_f1", "NLU macro F1"),
-    ("rasa_cpu_ms_per_turn", "rasa CPU/turn (ms)"), ("action_cpu_ms_per_turn", "action CPU/turn (ms)"),
+    ("train_s", "training (s)"),
+    ("cold_start_s", "cold start (s)"),
+    ("rss_mb", "peak RSS (MB)"),
+    ("turn_p50_ms", "turn p50 (ms)"),
+    ("turn_p95_ms", "turn p95 (ms)"),
+    ("throughput_c20", "turns/s, 20 at once"),
+    ("p95_c20_ms", "p95, 20 at once (ms)"),
+    ("nlu_macro_f1", "NLU macro F1"),
+    ("rasa_cpu_ms_per_turn", "rasa CPU/turn (ms)"),
+    ("action_cpu_ms_per_turn", "action CPU/turn (ms)"),
 ]
 
 
 def table(results: dict) -> str:
     names = [name for name in ("project", "stock") if name in results]
-    lines = [f"| {'measure':<22} | " + " | ".join(f"{name:>9}" for name in names)
-             + (" | project/stock |" if len(names) == 2 else " |")]
-    lines.append("|" + "-" * 24 + "|" + "|".join("-" * 11 for _ in names) + ("|---------------|" if len(names) == 2 else "|"))
+    lines = [
+        f"| {'measure':<22} | "
+        + " | ".join(f"{name:>9}" for name in names)
+        + (" | project/stock |" if len(names) == 2 else " |")
+    ]
+    lines.append(
+        "|" + "-" * 24 + "|" + "|".join("-" * 11 for _ in names) + ("|---------------|" if len(names) == 2 else "|")
+    )
     for key, label in COLUMNS:
         row = f"| {label:<22} | " + " | ".join(f"{results[name][key]:>9}" for name in names)
         if len(names) == 2:
@@ -450,20 +519,42 @@ def verdicts(results: dict) -> list[str]:
         return f"  {'met   ' if met else 'MISSED'} {what}: {detail}"
 
     out = [
-        line(project["turn_p50_ms"] <= 20, TARGETS["turn_p50_ms"],
-             f"{project['turn_p50_ms']} ms ({project['turn_p50_ms'] - 20:+.1f} ms against 20)"),
-        line(project["cold_start_s"] <= 15, TARGETS["cold_start_s"],
-             f"{project['cold_start_s']} s ({project['cold_start_s'] - 15:+.1f} s against 15)"),
-        line(project["rss_mb"] <= 800, TARGETS["rss_mb"], f"{project['rss_mb']} MB ({project['rss_mb'] - 800:+d} MB against 800)"),
+        line(
+            project["turn_p50_ms"] <= 20,
+            TARGETS["turn_p50_ms"],
+            f"{project['turn_p50_ms']} ms ({project['turn_p50_ms'] - 20:+.1f} ms against 20)",
+        ),
+        line(
+            project["cold_start_s"] <= 15,
+            TARGETS["cold_start_s"],
+            f"{project['cold_start_s']} s ({project['cold_start_s'] - 15:+.1f} s against 15)",
+        ),
+        line(
+            project["rss_mb"] <= 800,
+            TARGETS["rss_mb"],
+            f"{project['rss_mb']} MB ({project['rss_mb'] - 800:+d} MB against 800)",
+        ),
     ]
     throughput = project["throughput_c20"]
     if stock:
         ratio = throughput / stock["throughput_c20"] if stock["throughput_c20"] else float("inf")
-        out.insert(1, line(throughput >= 100 and ratio >= 4, TARGETS["throughput_c20"],
-                           f"{throughput}/s ({throughput - 100:+.1f} against 100), {ratio:.2f}x stock (target 4x)"))
-        out.insert(2, line(project["nlu_macro_f1"] >= stock["nlu_macro_f1"], TARGETS["nlu_macro_f1"],
-                           f"{project['nlu_macro_f1']:.3f} against {stock['nlu_macro_f1']:.3f} "
-                           f"({project['nlu_macro_f1'] - stock['nlu_macro_f1']:+.3f})"))
+        out.insert(
+            1,
+            line(
+                throughput >= 100 and ratio >= 4,
+                TARGETS["throughput_c20"],
+                f"{throughput}/s ({throughput - 100:+.1f} against 100), {ratio:.2f}x stock (target 4x)",
+            ),
+        )
+        out.insert(
+            2,
+            line(
+                project["nlu_macro_f1"] >= stock["nlu_macro_f1"],
+                TARGETS["nlu_macro_f1"],
+                f"{project['nlu_macro_f1']:.3f} against {stock['nlu_macro_f1']:.3f} "
+                f"({project['nlu_macro_f1'] - stock['nlu_macro_f1']:+.3f})",
+            ),
+        )
     else:
         out.insert(1, line(throughput >= 100, "throughput_c20 >= 100 (stock not run)", f"{throughput}/s"))
     return out
@@ -493,10 +584,12 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     if "stock" in results and "project" in results:
         project, stock = results["project"], results["stock"]
-        print(f"\nProject against stock: {project['throughput_c20'] / stock['throughput_c20']:.2f}x the throughput, "
-              f"{stock['turn_p50_ms'] / project['turn_p50_ms']:.2f}x faster turns, "
-              f"{stock['train_s'] / project['train_s']:.1f}x faster training, "
-              f"{stock['rss_mb'] / project['rss_mb']:.2f}x less memory.")
+        print(
+            f"\nProject against stock: {project['throughput_c20'] / stock['throughput_c20']:.2f}x the throughput, "
+            f"{stock['turn_p50_ms'] / project['turn_p50_ms']:.2f}x faster turns, "
+            f"{stock['train_s'] / project['train_s']:.1f}x faster training, "
+            f"{stock['rss_mb'] / project['rss_mb']:.2f}x less memory."
+        )
     print("\nTargets (this machine):")
     print("\n".join(verdicts(results)))
     problems = sum(results[name]["turn_errors"] + results[name]["empty_replies"] for name in names)

@@ -1,19 +1,20 @@
 """Command line: `python -m bot <command>`. The Makefile calls these; so can you.
 
-    prepare   build the spaCy pipeline and domain, train if needed, migrate the database
-    run       prepare, then start every process (rasa server, action server, worker) until Ctrl-C
-    shell     prepare, then chat in the terminal (rasa shell) with the action server running
-    train     train the model if config, domain, data or content changed
-    migrate   bring the database up to date
-    keys new     print a new encryption key for ENCRYPTION_KEYS (see docs/privacy.md)
-    keys rotate  re-encrypt everything stored under the newest key
-    worker    deliver the outbox (texts and emails) until stopped; `run` starts it for you
-    sms "text" [--from +447700900123]
-              text the running Alongside as Twilio would (signed), and print the replies
-    web       start the coordinators' dashboard only (make run starts it too)
-    admin     coordinators, passwords and caseloads: python -m bot admin --help
-    audit verify   check the audit log's hash chain
+prepare   build the spaCy pipeline and domain, train if needed, migrate the database
+run       prepare, then start every process (rasa server, action server, worker) until Ctrl-C
+shell     prepare, then chat in the terminal (rasa shell) with the action server running
+train     train the model if config, domain, data or content changed
+migrate   bring the database up to date
+keys new     print a new encryption key for ENCRYPTION_KEYS (see docs/privacy.md)
+keys rotate  re-encrypt everything stored under the newest key
+worker    deliver the outbox (texts and emails) until stopped; `run` starts it for you
+sms "text" [--from +447700900123]
+          text the running Alongside as Twilio would (signed), and print the replies
+web       start the coordinators' dashboard only (make run starts it too)
+admin     coordinators, passwords and caseloads: python -m bot admin --help
+audit verify   check the audit log's hash chain
 """
+
 from __future__ import annotations
 
 import sys

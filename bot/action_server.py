@@ -8,6 +8,7 @@ with a short message that holds nothing of the request.
 
 Run: `python -m bot.action_server [--port N] [--host H]` (the launcher does this, with ACTION_PORT).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,10 +55,17 @@ def build_app(secret: str) -> Sanic:
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m bot.action_server", description="Alongside's action server.")
-    parser.add_argument("--port", type=int, default=settings.action_port,
-                        help=f"port to listen on (default ACTION_PORT, {settings.action_port})")
-    parser.add_argument("--host", default=settings.action_host,
-                        help=f"interface to listen on (default ACTION_HOST, {settings.action_host})")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=settings.action_port,
+        help=f"port to listen on (default ACTION_PORT, {settings.action_port})",
+    )
+    parser.add_argument(
+        "--host",
+        default=settings.action_host,
+        help=f"interface to listen on (default ACTION_HOST, {settings.action_host})",
+    )
     arguments = parser.parse_args(argv)
     if not 0 < arguments.port < 65536:
         parser.error(f"--port must be between 1 and 65535, not {arguments.port}")

@@ -5,19 +5,19 @@ For whoever runs the service, on the server. Passwords and phone numbers are nev
 the command line (they would stay in the shell's history): they are asked for, or read from
 standard input with --password-stdin / --number-stdin for scripts. See docs/dashboard.md.
 """
+
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
-from typing import Callable, NoReturn, TextIO
-
-from bot.services.privacy import audit
+from collections.abc import Callable
+from typing import NoReturn, TextIO
 
 from bot.services.people import enrolment
-
-from bot.services.staff import accounts as staff
 from bot.services.people.enrolment import EnrolmentError
+from bot.services.privacy import audit
+from bot.services.staff import accounts as staff
 from bot.services.staff.accounts import StaffError
 from bot.store.db import unit_of_work
 
@@ -109,7 +109,9 @@ def _set_password(arguments, stdin, out) -> int:
         ended = staff.set_password(session, account, password)
         username, disabled = account.username, staff.is_disabled(account)
     signed_out = f" {_sessions_ended(ended)}" if ended else ""
-    after = f"It stays disabled until: python -m bot admin enable-user {username}" if disabled else "They can sign in now."
+    after = (
+        f"It stays disabled until: python -m bot admin enable-user {username}" if disabled else "They can sign in now."
+    )
     print(f"Password set for {username}.{signed_out} {after}", file=out)
     return 0
 
@@ -122,7 +124,7 @@ def _enrol_code(arguments, _stdin, out) -> int:
     print(
         f"Enrolment code: {issued.code}\n"
         f"Give it to the person (not by email). They send it to Alongside by text or web chat,\n"
-        f"for example \"my enrolment code is {issued.code}\", to join {name}'s caseload.\n"
+        f'for example "my enrolment code is {issued.code}", to join {name}\'s caseload.\n'
         f"It works once, until {_when(issued.expires_at)} UTC. Nothing is shared until they agree.",
         file=out,
     )
@@ -130,10 +132,7 @@ def _enrol_code(arguments, _stdin, out) -> int:
 
 
 def _enrol_phone(arguments, stdin, out) -> int:
-    if arguments.number_stdin:
-        number = stdin.readline().strip()
-    else:
-        number = input("Their mobile number: ").strip()
+    number = stdin.readline().strip() if arguments.number_stdin else input("Their mobile number: ").strip()
     with unit_of_work() as session:
         account = staff.require_account(session, arguments.username)
         added = enrolment.enrol_by_phone(session, account, number, arguments.label)
@@ -206,7 +205,10 @@ def _enable_user(arguments, _stdin, out) -> int:
         account = staff.require_account(session, arguments.username)
         changed = staff.enable(session, account)
         username = account.username
-    print(f"Enabled {username}. They can sign in again." if changed else f"{username} was not disabled; nothing changed.", file=out)
+    print(
+        f"Enabled {username}. They can sign in again." if changed else f"{username} was not disabled; nothing changed.",
+        file=out,
+    )
     return 0
 
 

@@ -10,6 +10,7 @@
 - the web chat's JavaScript: `npm ci` when package-lock.json changed (or node_modules is
   missing), then the Socket.IO client copied to var/build/web, where the chat page serves it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,16 +35,26 @@ DATA_DIR = PROJECT_ROOT / "bot" / "data"
 # Training data made from content (the in-form interruption rules); trained on with DATA_DIR.
 BUILT_DATA_DIR = VAR_DIR / "build" / "data"
 # Code and content that shape what the model learns (the shared normaliser runs in training too).
-CUSTOM_COMPONENT_DIRS = (PROJECT_ROOT / "bot" / "nlu", PROJECT_ROOT / "bot" / "policies", PROJECT_ROOT / "bot" / "language")
+CUSTOM_COMPONENT_DIRS = (
+    PROJECT_ROOT / "bot" / "nlu",
+    PROJECT_ROOT / "bot" / "policies",
+    PROJECT_ROOT / "bot" / "language",
+)
 # The normaliser's vocabulary includes the crisis patterns' words.
-MODEL_CONTENT_FILES = (PROJECT_ROOT / "content" / "language.yml", PROJECT_ROOT / "content" / "crisis_patterns.yml", INTERRUPTIONS_PATH)
+MODEL_CONTENT_FILES = (
+    PROJECT_ROOT / "content" / "language.yml",
+    PROJECT_ROOT / "content" / "crisis_patterns.yml",
+    INTERRUPTIONS_PATH,
+)
 BUILT_DOMAIN_DIR = VAR_DIR / "build" / "domain"
 MODEL_PREFIX = "alongside-"
 PACKAGE_LOCK = PROJECT_ROOT / "package-lock.json"
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 # Written after a successful `npm ci`: the hash of the package-lock.json it installed.
 NPM_STAMP = NODE_MODULES / ".alongside-lock-sha256"
-VENDORED_FILES = {NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js": VAR_DIR / "build" / "web" / "socket.io.min.js"}
+VENDORED_FILES = {
+    NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js": VAR_DIR / "build" / "web" / "socket.io.min.js"
+}
 
 
 def crisis_responses(settings: Settings) -> dict:
@@ -76,7 +87,9 @@ def build_domain(settings: Settings | None = None) -> Path:
         shutil.rmtree(BUILT_DOMAIN_DIR)  # a part removed from bot/domain must not linger here
     BUILT_DOMAIN_DIR.mkdir(parents=True)
     forms: list[str] = []
-    sources = [(DOMAIN_PATH, "domain.yml")] + [(part, f"part_{part.name}") for part in sorted(DOMAIN_PARTS_DIR.glob("*.yml"))]
+    sources = [(DOMAIN_PATH, "domain.yml")] + [
+        (part, f"part_{part.name}") for part in sorted(DOMAIN_PARTS_DIR.glob("*.yml"))
+    ]
     for source, name in sources:
         data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
         forms += list(data.get("forms") or {})
@@ -147,7 +160,9 @@ def install_web_assets() -> None:
             return
         print("Installing the web chat's JavaScript (npm ci)...", flush=True)
         subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], check=True, cwd=PROJECT_ROOT,
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            check=True,
+            cwd=PROJECT_ROOT,
             stdout=subprocess.DEVNULL,
         )
         NPM_STAMP.write_text(lock_hash)
@@ -179,9 +194,20 @@ def train_if_needed(settings: Settings | None = None, quiet: bool = False) -> Pa
         return model
     print(f"Training the model ({name}); this takes under a minute.", flush=True)
     command = [
-        sys.executable, "-m", "rasa", "train",
-        "--config", str(CONFIG_PATH), "--domain", str(domain_dir), "--data", *map(str, training_data_paths()),
-        "--out", str(settings.model_dir), "--fixed-model-name", name,
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        str(CONFIG_PATH),
+        "--domain",
+        str(domain_dir),
+        "--data",
+        *map(str, training_data_paths()),
+        "--out",
+        str(settings.model_dir),
+        "--fixed-model-name",
+        name,
     ]
     subprocess.run(command, check=True, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL if quiet else None)
     if not model.exists():

@@ -4,6 +4,7 @@ A service edits content/ by hand. A mistake there must stop start-up with a mess
 the file, the entry and the problem, rather than surface later as a confused reply to
 someone who needed a clear one. Each loader raises ValueError in that form.
 """
+
 from __future__ import annotations
 
 from bot.common.content_files import read_content
@@ -13,8 +14,8 @@ from bot.services.consent.content import load_consent_content
 from bot.services.coordination.dashboard_content import load_dashboard_content
 from bot.services.crisis.content import load_crisis_content
 from bot.services.crisis.context import load_context_rules
-from bot.services.crisis.help_questions import HelpQuestions
 from bot.services.crisis.detection import CrisisDetector, default_patterns_path
+from bot.services.crisis.help_questions import HelpQuestions
 from bot.services.feelings.content import load_feelings_content
 from bot.services.feelings.fallback import load_fallback_content
 from bot.services.guided import content as guided_content

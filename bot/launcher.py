@@ -6,6 +6,7 @@ left behind. A process that crashes is started again after a back-off (1 s, then
 30 s; logged on stderr); one that crashes RESTART_LIMIT times within RESTART_WINDOW_S stops
 everything, because something is wrong that restarting will not mend.
 """
+
 from __future__ import annotations
 
 import os
@@ -61,9 +62,20 @@ def rasa_server(settings: Settings, model: Path) -> Process:
     return Process(
         "rasa server",
         [
-            sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model),
-            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
+            sys.executable,
+            "-m",
+            "bot.rasa_server",
+            "run",
+            "--model",
+            str(model),
+            "--endpoints",
+            "endpoints.yml",
+            "--credentials",
+            "credentials.yml",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(settings.rasa_port),
         ],
         f"http://localhost:{settings.rasa_port}/",
     )
@@ -146,15 +158,19 @@ def where_to_chat(settings: Settings) -> str:
     texts, emails = destinations(settings)
     if settings.twilio_configured:
         base = settings.public_base_url or "PUBLIC_BASE_URL"
-        sms = (f"  Text {settings.twilio_number}: Twilio calls {base}/webhooks/twilio/webhook\n"
-               f"    Texts go {texts}; emails go {emails}.\n")
+        sms = (
+            f"  Text {settings.twilio_number}: Twilio calls {base}/webhooks/twilio/webhook\n"
+            f"    Texts go {texts}; emails go {emails}.\n"
+        )
     else:
-        sms = (f"  Text it as Twilio would (SMS simulator):  {usage()}\n"
-               f"    No Twilio account is set up: texts go {texts}, emails {emails}.\n")
+        sms = (
+            f"  Text it as Twilio would (SMS simulator):  {usage()}\n"
+            f"    No Twilio account is set up: texts go {texts}, emails {emails}.\n"
+        )
     return (
         "\nAlongside is running.\n"
         f"  Web chat:        open http://localhost:{settings.rasa_port}/webhooks/webchat/ in your browser\n"
-        f"  Chat over HTTP:  curl -s {url} -d '{{\"sender\":\"me\",\"message\":\"hello\"}}'\n"
+        f'  Chat over HTTP:  curl -s {url} -d \'{{"sender":"me","message":"hello"}}\'\n'
         f"{sms}"
         "  Chat in a terminal: make shell (in another window, after stopping this one)\n"
         f"  Care coordinators' dashboard: http://localhost:{settings.web_port}/ "
@@ -174,7 +190,7 @@ def _watch(wanted: list[Process], children: list[subprocess.Popen], environment:
     while True:
         time.sleep(0.5)
         now = time.monotonic()
-        for index, (process, child) in enumerate(zip(wanted, children)):
+        for index, (process, child) in enumerate(zip(wanted, children, strict=True)):
             if index in restart_at:
                 if now >= restart_at[index]:
                     del restart_at[index]
@@ -185,11 +201,18 @@ def _watch(wanted: list[Process], children: list[subprocess.Popen], environment:
                 continue
             delay = backoffs[index].next_delay(now)
             if delay is None:
-                print(f"The {process.name} keeps stopping (exit code {child.returncode}); "
-                      "stopping everything else.", file=sys.stderr, flush=True)
+                print(
+                    f"The {process.name} keeps stopping (exit code {child.returncode}); stopping everything else.",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 return 1
-            print(f"The {process.name} stopped unexpectedly (exit code {child.returncode}); "
-                  f"starting it again in {delay:g} s.", file=sys.stderr, flush=True)
+            print(
+                f"The {process.name} stopped unexpectedly (exit code {child.returncode}); "
+                f"starting it again in {delay:g} s.",
+                file=sys.stderr,
+                flush=True,
+            )
             restart_at[index] = now + delay
 
 
@@ -213,8 +236,18 @@ def run(settings: Settings, model: Path, shell: bool = False) -> int:
                 _wait_until_ready(process, children[-1])
         if shell:
             command = [
-                sys.executable, "-m", "rasa", "shell", "--model", str(model), "--endpoints", "endpoints.yml",
-                "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
+                sys.executable,
+                "-m",
+                "rasa",
+                "shell",
+                "--model",
+                str(model),
+                "--endpoints",
+                "endpoints.yml",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(settings.rasa_port),
             ]
             return subprocess.run(command, cwd=PROJECT_ROOT, env=environment).returncode
         _print_where_to_chat(settings)

@@ -9,6 +9,7 @@ it comes up sooner and answers faster. The launcher, the bench, the tests and de
 
 Then Rasa's command line runs exactly as `python -m rasa` would.
 """
+
 from __future__ import annotations
 
 import sys

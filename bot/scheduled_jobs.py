@@ -5,20 +5,20 @@ safe to run twice (it looks for what is due and marks it done in the same transa
 restarted worker simply runs them all once at start. Tests call the job functions directly
 with a `now` of their choosing.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
-from bot.services.privacy import erasure
-
-from bot.services.people import code_tries
-from bot.services.staff import sign_in_attempts
-from bot.services.recovery.checkins import send_due_checkins
 from bot.services.coordination.reminders import queue_due_reminders
+from bot.services.people import code_tries
+from bot.services.privacy import erasure
 from bot.services.privacy.retention import forget_old_conversations
+from bot.services.recovery.checkins import send_due_checkins
+from bot.services.staff import sign_in_attempts
 from bot.settings import get_settings
 from bot.store.db import get_engine, unit_of_work
 

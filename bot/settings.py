@@ -4,6 +4,7 @@ Every setting comes from the process environment or `.env` (python-dotenv), has 
 default for local use, and is checked once: a missing or malformed value stops start-up with
 a message that names the setting, instead of a confusing failure later.
 """
+
 from __future__ import annotations
 
 import base64
@@ -205,12 +206,11 @@ def _database_url() -> str:
         return f"sqlite:///{VAR_DIR / 'alongside.db'}"
     if not raw.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg2://")):
         raise SettingsError(
-            "DATABASE_URL must start with sqlite:/// or postgresql:// "
-            "(for example sqlite:///var/alongside.db)."
+            "DATABASE_URL must start with sqlite:/// or postgresql:// (for example sqlite:///var/alongside.db)."
         )
     if raw.startswith("sqlite:///") and not raw.startswith("sqlite:////"):
         # A relative SQLite path is taken from the project root, whatever the working directory.
-        raw = f"sqlite:///{PROJECT_ROOT / raw[len('sqlite:///'):]}"
+        raw = f"sqlite:///{PROJECT_ROOT / raw[len('sqlite:///') :]}"
     return raw
 
 
@@ -232,8 +232,7 @@ def _encryption_keys(environment: str, secret_key: str) -> tuple[str, ...]:
     if not raw:
         if environment == "production":
             raise SettingsError(
-                "ENCRYPTION_KEYS must be set in production (one or more Fernet keys, comma-separated, "
-                "newest first)."
+                "ENCRYPTION_KEYS must be set in production (one or more Fernet keys, comma-separated, newest first)."
             )
         digest = hashlib.sha256(f"alongside-encryption\x00{secret_key}".encode()).digest()
         return (base64.urlsafe_b64encode(digest).decode(),)
@@ -258,7 +257,7 @@ def _twilio() -> tuple[str, str, str]:
     names = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
     values = tuple(_text(name) for name in names)
     if any(values) and not all(values):
-        missing = ", ".join(name for name, value in zip(names, values) if not value)
+        missing = ", ".join(name for name, value in zip(names, values, strict=True) if not value)
         raise SettingsError(f"Twilio is partly configured: also set {missing}, or unset all three.")
     return values  # type: ignore[return-value]
 
@@ -307,7 +306,9 @@ def _consent_review_months() -> int:
 def _redis_url() -> str:
     raw = _text("REDIS_URL")
     if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
-        raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix:// (for example redis://127.0.0.1:6379/1).")
+        raise SettingsError(
+            "REDIS_URL must start with redis://, rediss:// or unix:// (for example redis://127.0.0.1:6379/1)."
+        )
     return raw
 
 

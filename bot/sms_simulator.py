@@ -6,6 +6,7 @@ not configured; see bot/services/sms/twilio_signing.py), waits for the worker to
 replies, and prints the ones that reached the local SMS sink. With a real Twilio account set
 up it refuses: the replies would be real texts to that number.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.services.sms.phone_numbers import is_e164
 from bot.services.messaging.sms_delivery import read_sink
+from bot.services.sms.phone_numbers import is_e164
 from bot.services.sms.turns import reply_key_prefix
 from bot.services.sms.twilio_signing import signature_for, signed_url
 from bot.settings import PROJECT_ROOT, Settings
@@ -52,8 +53,11 @@ def main(settings: Settings, argv: list[str]) -> int:
     parser.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the replies")
     options = parser.parse_args(argv)
     if settings.twilio_configured:
-        print("Twilio is set up, so the replies would be real texts to that number. The simulator only "
-              "works without TWILIO_* settings (replies then go to the local SMS sink).", file=sys.stderr)
+        print(
+            "Twilio is set up, so the replies would be real texts to that number. The simulator only "
+            "works without TWILIO_* settings (replies then go to the local SMS sink).",
+            file=sys.stderr,
+        )
         return 2
     if not is_e164(options.number):
         print("--from must be a phone number in international form, like +447700900123.", file=sys.stderr)
@@ -69,8 +73,10 @@ def main(settings: Settings, argv: list[str]) -> int:
     for body in replies:
         print(f"Alongside: {body}")
     if not settled:
-        print(f"(Still waiting for replies after {options.wait:g} s. Is the worker running? `make run` starts it.)",
-              file=sys.stderr)
+        print(
+            f"(Still waiting for replies after {options.wait:g} s. Is the worker running? `make run` starts it.)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -78,14 +84,21 @@ def main(settings: Settings, argv: list[str]) -> int:
 def _post(settings: Settings, message_sid: str, number: str, text: str) -> int:
     local_base = f"http://localhost:{settings.rasa_port}"
     params = {
-        "MessageSid": message_sid, "SmsSid": message_sid, "AccountSid": SIMULATED_ACCOUNT, "From": number,
-        "To": settings.twilio_number or "+447700900000", "Body": text, "NumMedia": "0", "NumSegments": "1",
+        "MessageSid": message_sid,
+        "SmsSid": message_sid,
+        "AccountSid": SIMULATED_ACCOUNT,
+        "From": number,
+        "To": settings.twilio_number or "+447700900000",
+        "Body": text,
+        "NumMedia": "0",
+        "NumSegments": "1",
         "ApiVersion": "2010-04-01",
     }
     url = signed_url(settings, WEBHOOK_PATH, "", local_base)
     signature = signature_for(settings, url, {name: [value] for name, value in params.items()})
     request = urllib.request.Request(
-        f"{local_base}{WEBHOOK_PATH}", data=urllib.parse.urlencode(params).encode(),
+        f"{local_base}{WEBHOOK_PATH}",
+        data=urllib.parse.urlencode(params).encode(),
         headers={"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
     )
     try:
@@ -106,8 +119,9 @@ def _wait_for_replies(settings: Settings, message_sid: str, wait_s: float) -> tu
     while True:
         with unit_of_work() as session:
             states = session.execute(
-                select(OutboxMessage.idempotency_key, OutboxMessage.status)
-                .where(OutboxMessage.idempotency_key.startswith(prefix))
+                select(OutboxMessage.idempotency_key, OutboxMessage.status).where(
+                    OutboxMessage.idempotency_key.startswith(prefix)
+                )
             ).all()
         settled = all(state in _SETTLED for _, state in states)
         if settled or time.monotonic() > deadline:

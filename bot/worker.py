@@ -3,6 +3,7 @@
 Every WORKER_POLL_SECONDS it runs the scheduled jobs that are due (bot/scheduled_jobs.py:
 erasures, retention, ...) and then delivers the outbox (bot/services/messaging/dispatch.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,8 +44,12 @@ def main() -> int:
             if report.did_anything:
                 logger.info(
                     "Outbox: %d sent, %d to retry, %d failed, %d cancelled, %d uncertain, %d unknown.",
-                    report.sent + report.found_already_sent, report.retried + report.requeued, report.failed,
-                    report.cancelled, report.uncertain, report.unknown,
+                    report.sent + report.found_already_sent,
+                    report.retried + report.requeued,
+                    report.failed,
+                    report.cancelled,
+                    report.uncertain,
+                    report.unknown,
                 )
         except Exception as error:  # the database busy or away: try again next time round
             logger.warning("Outbox run failed (%s); trying again.", type(error).__name__)
@@ -56,12 +61,20 @@ def main() -> int:
 def destinations(settings: Settings) -> tuple[str, str]:
     """Where texts and emails go with these settings, in words (for start-up messages)."""
     production = settings.environment == "production"
-    texts = ("through Twilio" if settings.twilio_configured
-             else "nowhere (Twilio is not configured)" if production
-             else f"to the local file {_shown(settings.sms_sink_path)}")
-    emails = (f"through {settings.smtp_host}" if settings.smtp_configured
-              else "nowhere (SMTP is not configured)" if production
-              else f"to the local file {_shown(settings.email_sink_path)}")
+    texts = (
+        "through Twilio"
+        if settings.twilio_configured
+        else "nowhere (Twilio is not configured)"
+        if production
+        else f"to the local file {_shown(settings.sms_sink_path)}"
+    )
+    emails = (
+        f"through {settings.smtp_host}"
+        if settings.smtp_configured
+        else "nowhere (SMTP is not configured)"
+        if production
+        else f"to the local file {_shown(settings.email_sink_path)}"
+    )
     return texts, emails
 
 

@@ -1,6 +1,7 @@
 """Shared fixtures. The environment is pointed at a fresh database before any bot module
 reads its settings, and the model is trained at most once per set of inputs (cached by hash
 under models/, so a second run reuses it)."""
+
 from __future__ import annotations
 
 import os

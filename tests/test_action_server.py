@@ -1,5 +1,6 @@
 """The action server is closed to everyone but our rasa server: no key, no action; errors never
 echo the conversation back; it listens on localhost only."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,12 @@ def action_server():
     port = free_port()
     environment = {**os.environ, "ACTION_PORT": str(free_port())}
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.action_server", "--port", str(port)], cwd=PROJECT_ROOT, env=environment,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "bot.action_server", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -55,12 +60,24 @@ def call(port: int, path: str, body: bytes | None, key: str | None) -> tuple[int
 
 
 def action_call(text: str) -> bytes:
-    return json.dumps({
-        "next_action": "action_greet", "sender_id": "x", "version": "3.6.2",
-        "tracker": {"sender_id": "x", "slots": {}, "latest_message": {"text": text}, "events": [], "paused": False,
-                    "followup_action": None, "active_loop": {}, "latest_action_name": None},
-        "domain": {},
-    }).encode()
+    return json.dumps(
+        {
+            "next_action": "action_greet",
+            "sender_id": "x",
+            "version": "3.6.2",
+            "tracker": {
+                "sender_id": "x",
+                "slots": {},
+                "latest_message": {"text": text},
+                "events": [],
+                "paused": False,
+                "followup_action": None,
+                "active_loop": {},
+                "latest_action_name": None,
+            },
+            "domain": {},
+        }
+    ).encode()
 
 
 def test_health_is_open(action_server):

@@ -1,4 +1,5 @@
 """`python -m bot admin ...` and `python -m bot audit verify`, as an administrator uses them."""
+
 from __future__ import annotations
 
 import io
@@ -10,12 +11,12 @@ import uuid
 import pytest
 
 from bot.admin import audit_main, main
+from bot.common.clock import utc_now
 from bot.services.people import enrolment
 from bot.services.staff import accounts as staff
 from bot.services.staff import web_sessions
 from bot.settings import PROJECT_ROOT
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.store.models import Person
 from tests.support.coordinators import make_person
 
@@ -34,7 +35,9 @@ def new_username() -> str:
 
 def test_create_a_coordinator_set_a_password_and_list_them(capsys):
     username = new_username()
-    code, said = admin("create-coordinator", username, "--name", "Sam", "--notify", "email", "--address", "sam@example.org")
+    code, said = admin(
+        "create-coordinator", username, "--name", "Sam", "--notify", "email", "--address", "sam@example.org"
+    )
     assert code == 0 and "set-password" in said
     code, said = admin("set-password", username, "--password-stdin", stdin="a perfectly good password\n")
     assert code == 0 and "can sign in" in said
@@ -172,8 +175,12 @@ def test_the_commands_run_as_python_m_bot():
     run = lambda *argv, stdin="": subprocess.run(  # noqa: E731
         [sys.executable, "-m", "bot", *argv], cwd=PROJECT_ROOT, input=stdin, capture_output=True, text=True, timeout=120
     )
-    created = run("admin", "create-coordinator", username, "--name", "Jo", "--notify", "email", "--address", "jo@example.org")
+    created = run(
+        "admin", "create-coordinator", username, "--name", "Jo", "--notify", "email", "--address", "jo@example.org"
+    )
     assert created.returncode == 0, created.stderr
-    assert run("admin", "set-password", username, "--password-stdin", stdin="a perfectly good password\n").returncode == 0
+    assert (
+        run("admin", "set-password", username, "--password-stdin", stdin="a perfectly good password\n").returncode == 0
+    )
     verified = run("audit", "verify")
     assert verified.returncode == 0 and "intact" in verified.stdout

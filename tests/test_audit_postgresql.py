@@ -1,5 +1,6 @@
 """The audit chain on PostgreSQL: migration 0006's triggers refuse changes, and concurrent
 writers (row lock on the chain head) never fork the chain. Skipped with ALONGSIDE_SKIP_POSTGRES=1."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,9 @@ from tests.unit.privacy.test_audit import concurrent_writers, write_entries
 
 SERVER_URL = os.environ.get("ALONGSIDE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
-pytestmark = pytest.mark.skipif(os.environ.get("ALONGSIDE_SKIP_POSTGRES") == "1", reason="PostgreSQL skipped by setting")
+pytestmark = pytest.mark.skipif(
+    os.environ.get("ALONGSIDE_SKIP_POSTGRES") == "1", reason="PostgreSQL skipped by setting"
+)
 
 
 @pytest.fixture
@@ -33,9 +36,8 @@ def database():
 
 def test_entries_cannot_be_changed_on_postgresql(database):
     write_entries(database, 2)
-    with pytest.raises(DBAPIError, match="append-only"):
-        with database.unit_of_work() as session:
-            session.execute(text("DELETE FROM audit_entries WHERE seq = 1"))
+    with pytest.raises(DBAPIError, match="append-only"), database.unit_of_work() as session:
+        session.execute(text("DELETE FROM audit_entries WHERE seq = 1"))
 
 
 def test_concurrent_writers_do_not_fork_the_chain_on_postgresql(database):

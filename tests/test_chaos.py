@@ -11,6 +11,7 @@ they said is lost, and the conversation carries on once the part is back.
 - the database refuses connections: crisis language still gets the contacts, then the
   database comes back and the plan holds every answer.
 """
+
 from __future__ import annotations
 
 import json
@@ -100,9 +101,12 @@ def text_alongside(port: int, number: str, body: str) -> None:
     params = {"MessageSid": "SM" + uuid.uuid4().hex, "From": number, "To": "+447700900000", "Body": body}
     url = signed_url(get_settings(), path, "", f"http://127.0.0.1:{port}")
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", data=urllib.parse.urlencode(params).encode(),
-        headers={"X-Twilio-Signature": signature_for(get_settings(), url, {k: [v] for k, v in params.items()}),
-                 "Content-Type": "application/x-www-form-urlencoded"},
+        f"http://127.0.0.1:{port}{path}",
+        data=urllib.parse.urlencode(params).encode(),
+        headers={
+            "X-Twilio-Signature": signature_for(get_settings(), url, {k: [v] for k, v in params.items()}),
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
     )
     with urllib.request.urlopen(request, timeout=60) as answer:
         assert answer.status == 200

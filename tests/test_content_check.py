@@ -1,4 +1,5 @@
 """A broken content file stops start-up with a message naming the file and the problem."""
+
 from __future__ import annotations
 
 import os
@@ -52,7 +53,9 @@ def test_a_broken_content_file_gives_one_line_with_file_and_line(tmp_path, file,
     if old is None:  # empty the first text under `texts:`
         lines = text.splitlines(keepends=True)
         start = next(i for i, line in enumerate(lines) if line.startswith("texts:"))
-        first = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("  ") and lines[i].strip()[0] != "#")
+        first = next(
+            i for i in range(start + 1, len(lines)) if lines[i].startswith("  ") and lines[i].strip()[0] != "#"
+        )
         key = lines[first].split(":", 1)[0]
         lines[first] = f'{key}: ""\n'
         while first + 1 < len(lines) and lines[first + 1].startswith("    "):

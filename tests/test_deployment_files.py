@@ -1,5 +1,6 @@
 """deploy/compose.yml cannot be started here (no Docker daemon: docs/deployment.md says so), so its
 shape is checked instead: the production profile's processes, settings and health checks."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -50,8 +51,14 @@ def test_every_setting_the_compose_file_sets_is_one_alongside_or_rasa_reads():
 
 
 PUBLIC_PATHS = {
-    "/webhooks/webchat", "/webhooks/webchat/", "/webhooks/webchat/static/*", "/webhooks/webchat/socket.io/*",
-    "/webhooks/plan/export/*", "/webhooks/plan/data/*", "/webhooks/twilio/webhook", "/webhooks/twilio/status",
+    "/webhooks/webchat",
+    "/webhooks/webchat/",
+    "/webhooks/webchat/static/*",
+    "/webhooks/webchat/socket.io/*",
+    "/webhooks/plan/export/*",
+    "/webhooks/plan/data/*",
+    "/webhooks/twilio/webhook",
+    "/webhooks/twilio/status",
 }
 
 

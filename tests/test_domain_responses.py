@@ -6,6 +6,7 @@ bad day is a dead end. Both are found here without training: the built domain (d
 bot/domain/*.yml part and the crisis responses made from content) against the names the code,
 rules and stories use.
 """
+
 from __future__ import annotations
 
 import ast
@@ -38,7 +39,9 @@ def names_in_python() -> tuple[set[str], set[str]]:
     prefixes: set[str] = set()
     for path in (PROJECT_ROOT / "bot").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        inside_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+        inside_fstrings = {
+            id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values
+        }
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Constant)

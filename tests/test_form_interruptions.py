@@ -1,6 +1,7 @@
 """Across EVERY form and every typed-answer slot of the built domain: nothing listed in
 content/form_interruptions.yml can be saved as an answer, and each has its rule in each form
 (issue 21.11). No training: the built domain and rules, as Rasa would read them."""
+
 from __future__ import annotations
 
 from functools import lru_cache

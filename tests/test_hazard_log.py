@@ -1,4 +1,5 @@
 """The hazard log names, for every hazard, tests that exist."""
+
 from __future__ import annotations
 
 import ast
@@ -19,7 +20,8 @@ def hazards() -> dict[str, str]:
 def defined_tests(path: str) -> set[str]:
     tree = ast.parse((PROJECT_ROOT / path).read_text(encoding="utf-8"))
     return {
-        node.name for node in ast.walk(tree)
+        node.name
+        for node in ast.walk(tree)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
     }
 

@@ -5,6 +5,7 @@ Rasa components; the Rasa-facing adapters (actions, channels, dashboard); and th
 start everything. A module may import its own layer or any layer below it. The test reads the
 source with `ast`, so it also catches an import hidden inside a function.
 """
+
 from __future__ import annotations
 
 import ast

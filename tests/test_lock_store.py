@@ -5,6 +5,7 @@ other's read and write both get the same ticket and serve two messages of one co
 once. Ours makes every change one Redis transaction. Redis runs on the development and CI
 machines (.ci/run starts it); ALONGSIDE_SKIP_REDIS=1 skips the Redis tests on a machine
 without it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -43,8 +44,9 @@ def rasa_store(prefix: str):
     from rasa.core.lock_store import RedisLockStore
 
     parsed = urlparse(REDIS_URL)
-    return RedisLockStore(host=parsed.hostname, port=parsed.port or 6379, db=int(parsed.path.strip("/") or 0),
-                          key_prefix=prefix)
+    return RedisLockStore(
+        host=parsed.hostname, port=parsed.port or 6379, db=int(parsed.path.strip("/") or 0), key_prefix=prefix
+    )
 
 
 def interleave(first, second, conversation_id: str) -> None:

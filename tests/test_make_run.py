@@ -1,5 +1,6 @@
 """`make run` end to end: the launcher starts the real servers, they answer over HTTP, and
 Ctrl-C leaves no process behind. One start-up serves every check here (it takes ~30 s)."""
+
 from __future__ import annotations
 
 import json
@@ -82,14 +83,22 @@ def test_the_sms_simulator_texts_alongside_and_the_worker_delivers_the_replies(r
     environment = {**os.environ, "RASA_PORT": str(port), "DATABASE_URL": f"sqlite:///{database}"}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "sms", "hello", "--from", "+447700900124"],
-        cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "You (+447700900124): hello" in result.stdout
     assert "Alongside: Hello, I'm Alongside" in result.stdout and "1 For me" in result.stdout
     crisis = subprocess.run(
         [sys.executable, "-m", "bot", "sms", "STOP I want to kill myself", "--from", "+447700900124"],
-        cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert crisis.returncode == 0 and "116 123" in crisis.stdout
 
@@ -145,7 +154,7 @@ def test_crisis_language_gets_the_contacts_over_rest(running_alongside):
 
 @pytest.mark.parametrize(
     "message",
-    ["", "   ", "a" * 10_000, "😀🙂", "مرحبا كيف حالك", "/greet", "/stop{\"x\":1}"],
+    ["", "   ", "a" * 10_000, "😀🙂", "مرحبا كيف حالك", "/greet", '/stop{"x":1}'],
     ids=["empty", "spaces", "10k", "emoji", "arabic", "slash-intent", "slash-entities"],
 )
 def test_bad_input_gets_a_kind_reply_not_an_error(running_alongside, message):
@@ -208,8 +217,9 @@ def test_broken_unicode_with_crisis_language_gets_the_contacts_over_rest(running
 
 
 def action_server_pids(launcher_pid: int) -> list[int]:
-    return [pid for pid in child_pids(launcher_pid)
-            if b"bot.action_server" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return [
+        pid for pid in child_pids(launcher_pid) if b"bot.action_server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
 
 
 def test_with_the_action_server_killed_the_reply_is_kind_and_the_launcher_restarts_it(running_alongside):

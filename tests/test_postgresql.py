@@ -3,6 +3,7 @@ services and Rasa's tracker store, in a database made for this run and dropped a
 
 PostgreSQL runs on the development and CI machines (.ci/run starts it). Set
 ALONGSIDE_SKIP_POSTGRES=1 to skip these on a machine without it."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,9 @@ from sqlalchemy.orm import sessionmaker
 
 SERVER_URL = os.environ.get("ALONGSIDE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
-pytestmark = pytest.mark.skipif(os.environ.get("ALONGSIDE_SKIP_POSTGRES") == "1", reason="PostgreSQL skipped by setting")
+pytestmark = pytest.mark.skipif(
+    os.environ.get("ALONGSIDE_SKIP_POSTGRES") == "1", reason="PostgreSQL skipped by setting"
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +34,8 @@ def postgres_url():
 
 
 def test_migrations_people_and_plans_work_on_postgresql(postgres_url):
-    from bot.services.wrap import plan as wrap
     from bot.services.people.lookup import person_for_address, set_role
+    from bot.services.wrap import plan as wrap
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
     from bot.store.models import Role
@@ -57,15 +60,10 @@ def test_check_ins_stuck_rule_and_bucket_work_on_postgresql(postgres_url):
     """Timestamps come back timezone-aware on PostgreSQL (naive on SQLite): both must work."""
     from datetime import datetime, timedelta, timezone
 
-    from bot.services.recovery import bucket
-
-    from bot.services.recovery import checkins
-
-    from bot.services.recovery import meaning as recovery
-
-    from bot.services.recovery import stuck
-    from bot.services.people.lookup import person_for_address
     from bot.services.messaging.reach import remember_sms_number
+    from bot.services.people.lookup import person_for_address
+    from bot.services.recovery import bucket, checkins, stuck
+    from bot.services.recovery import meaning as recovery
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
 
@@ -124,17 +122,24 @@ def test_sms_texts_are_taken_in_once_and_answered_on_postgresql(postgres_url):
         arrival = take_in(session, sid, number, utc_now())
     with Session.begin() as session:
         assert not take_in(session, sid, number, utc_now()).first_time
-    with pytest.raises(IntegrityError):
-        with Session.begin() as session:
-            session.add(SmsInboundMessage(message_sid=sid, received_at=utc_now()))
-            session.flush()
+    with pytest.raises(IntegrityError), Session.begin() as session:
+        session.add(SmsInboundMessage(message_sid=sid, received_at=utc_now()))
+        session.flush()
     with Session.begin() as session:
         finish_turn(
-            session, message_sid=sid, number=number, sender_id=sender_id_for(number), person_id=arrival.person_id,
-            outcome=Outcome.replies, replies=[BotReply("Hello.", (("Yes", "/affirm"),))], now=utc_now(),
+            session,
+            message_sid=sid,
+            number=number,
+            sender_id=sender_id_for(number),
+            person_id=arrival.person_id,
+            outcome=Outcome.replies,
+            replies=[BotReply("Hello.", (("Yes", "/affirm"),))],
+            now=utc_now(),
         )
     with Session.begin() as session:
-        [message] = session.query(OutboxMessage).filter(OutboxMessage.idempotency_key.startswith(f"sms-reply:{sid}:")).all()
+        [message] = (
+            session.query(OutboxMessage).filter(OutboxMessage.idempotency_key.startswith(f"sms-reply:{sid}:")).all()
+        )
         assert message.recipient == number and message.body.startswith("Hello.")
         assert session.get(SmsInboundMessage, sid).answered_at is not None
     engine.dispose()
@@ -144,9 +149,7 @@ def test_consent_and_sharing_work_on_postgresql(postgres_url):
     from datetime import timedelta
 
     from bot.services.consent import ledger as consent
-
     from bot.services.consent import sharing
-
     from bot.services.wrap import plan as wrap
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
@@ -177,15 +180,11 @@ def test_consent_and_sharing_work_on_postgresql(postgres_url):
 def test_linking_by_code_joins_people_and_plans_on_postgresql(postgres_url):
     from datetime import datetime, timezone
 
-    from bot.services.recovery import checkins
-
-    from bot.services.recovery import goals
-
-    from bot.services.people import identity_links
-
-    from bot.services.wrap import plan as wrap
     from bot.services.guided.flow_positions import get_position, set_position
+    from bot.services.people import identity_links
     from bot.services.people.lookup import identity_for_address
+    from bot.services.recovery import checkins, goals
+    from bot.services.wrap import plan as wrap
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
 
@@ -210,8 +209,13 @@ def test_linking_by_code_joins_people_and_plans_on_postgresql(postgres_url):
     with Session.begin() as session:
         sms = identity_for_address(session, "sms", "+447700900123")
         assert sms.person_id == identity_for_address(session, "webchat", "conversation-1").person_id
-        assert sorted(item.text for item in wrap.current_items(session, wrap.plan_for(session, sms.person_id))) == ["crowds", "payday"]
-        assert identity_links.redeem(session, sms, f"link {code}", now).result is identity_links.LinkResult.already_linked
+        assert sorted(item.text for item in wrap.current_items(session, wrap.plan_for(session, sms.person_id))) == [
+            "crowds",
+            "payday",
+        ]
+        assert (
+            identity_links.redeem(session, sms, f"link {code}", now).result is identity_links.LinkResult.already_linked
+        )
         assert [goal.text for goal in goals.active_goals(session, sms.person_id)] == ["walk to the park"]
         assert get_position(session, sms.person_id, "goals") == "ask_goal"
         assert checkins.schedule_for(session, sms.person_id) is not None
@@ -222,9 +226,8 @@ def test_carers_link_by_code_see_only_what_is_shared_and_leave_messages_on_postg
     from datetime import datetime, timezone
 
     from bot.services.carers import carers
-
-    from bot.services.wrap import plan as wrap
     from bot.services.people.lookup import identity_for_address
+    from bot.services.wrap import plan as wrap
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
     from bot.store.models import Person, Role
@@ -251,7 +254,10 @@ def test_carers_link_by_code_see_only_what_is_shared_and_leave_messages_on_postg
         carer_id = identity_for_address(session, "sms", "+447700900999").person_id
         shown = carers.shared_with_carer(session, carer_id, now)
         assert [item.text for item in shown[0].items] == ["my sister"]
-        assert carers.leave_message(session, carer_id, "worried", channel="sms", now=now).outcome is carers.MessageOutcome.no_coordinator
+        assert (
+            carers.leave_message(session, carer_id, "worried", channel="sms", now=now).outcome
+            is carers.MessageOutcome.no_coordinator
+        )
     engine.dispose()
 
 
@@ -260,7 +266,6 @@ def test_sign_in_throttling_disabling_and_sessions_work_on_postgresql(postgres_u
     from datetime import timedelta
 
     from bot.services.staff import accounts as staff
-
     from bot.services.staff import web_sessions
     from bot.store.db import make_engine
     from bot.store.migrate import upgrade_to_head
@@ -288,5 +293,7 @@ def test_sign_in_throttling_disabling_and_sessions_work_on_postgresql(postgres_u
     with Session.begin() as session:
         assert staff.disable(session, staff.account_by_username(session, "pg.sam"), now=now) == 1
         assert web_sessions.current(session, token, now) is None
-        assert staff.sign_in(session, "pg.sam", "a long enough test password", now=now).refusal is staff.Refusal.disabled
+        assert (
+            staff.sign_in(session, "pg.sam", "a long enough test password", now=now).refusal is staff.Refusal.disabled
+        )
     engine.dispose()

@@ -1,4 +1,5 @@
 """Rasa's own checks over the project: the data is consistent and the test stories replay."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,15 +22,29 @@ def run_rasa(*arguments: str) -> subprocess.CompletedProcess:
 
 def test_training_data_and_domain_validate_without_warnings(trained_model):
     result = run_rasa(
-        "data", "validate", "--config", str(CONFIG_PATH), "--domain", str(BUILT_DOMAIN_DIR),
-        "--data", *map(str, training_data_paths()), "--fail-on-warnings",
+        "data",
+        "validate",
+        "--config",
+        str(CONFIG_PATH),
+        "--domain",
+        str(BUILT_DOMAIN_DIR),
+        "--data",
+        *map(str, training_data_paths()),
+        "--fail-on-warnings",
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
 def test_test_stories_replay_without_prediction_errors(trained_model: Path, tmp_path: Path):
     result = run_rasa(
-        "test", "core", "--model", str(trained_model), "--stories", str(PROJECT_ROOT / "tests" / "stories"),
-        "--fail-on-prediction-errors", "--out", str(tmp_path / "results"),
+        "test",
+        "core",
+        "--model",
+        str(trained_model),
+        "--stories",
+        str(PROJECT_ROOT / "tests" / "stories"),
+        "--fail-on-prediction-errors",
+        "--out",
+        str(tmp_path / "results"),
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]

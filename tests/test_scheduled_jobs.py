@@ -1,4 +1,5 @@
 """The worker's timetable: jobs run when due, not before, and one failing job stops nothing."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -12,6 +12,7 @@ ALONGSIDE_SKIP_POSTGRES=1 or ALONGSIDE_SKIP_REDIS=1 to skip this on a machine wi
 database (and the Redis keys) are this run's own and removed afterwards; the servers get their
 settings through their own environment, so nothing here changes this process's.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -46,8 +47,16 @@ MESSAGES_EACH = 10
 START_TIMEOUT_S = 240
 # What people say: WRAP, information, consent and small talk, so real actions and forms run.
 SAYINGS = [
-    "hello", "for me", "what is a WRAP?", "I want to write down my triggers", "crowds and payday",
-    "that's all", "later", "who can see my plan?", "what does a care coordinator do?", "show my triggers",
+    "hello",
+    "for me",
+    "what is a WRAP?",
+    "I want to write down my triggers",
+    "crowds and payday",
+    "that's all",
+    "later",
+    "who can see my plan?",
+    "what does a care coordinator do?",
+    "show my triggers",
 ]
 
 
@@ -126,8 +135,14 @@ def two_servers(trained_model, shared_database, redis_prefix, tmp_path_factory):
 
     def start(process: launcher.Process, name: str) -> tuple[subprocess.Popen, Path]:
         log = logs / f"{name}.log"
-        child = subprocess.Popen(process.argv, cwd=PROJECT_ROOT, env=environment, start_new_session=True,
-                                 stdout=log.open("w"), stderr=subprocess.STDOUT)
+        child = subprocess.Popen(
+            process.argv,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            start_new_session=True,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         started.append(child)
         return child, log
 
@@ -137,7 +152,7 @@ def two_servers(trained_model, shared_database, redis_prefix, tmp_path_factory):
         ports = [free_port(), free_port()]
         servers = [launcher.rasa_server(dataclasses.replace(base, rasa_port=port), trained_model) for port in ports]
         children = [start(server, f"rasa-{index}") for index, server in enumerate(servers)]
-        for server, (child, log) in zip(servers, children):
+        for server, (child, log) in zip(servers, children, strict=True):
             _wait_for(server.ready_url, child, log)
         yield [f"http://127.0.0.1:{port}/webhooks/rest/webhook" for port in ports]
     finally:
@@ -166,7 +181,7 @@ async def _talk(urls: list[str]) -> tuple[dict[str, list[list[str]]], list[str]]
         sent[sender] = []
         texts = [f"{SAYINGS[(number + index) % len(SAYINGS)]} {index}" for index in range(MESSAGES_EACH)]
         for first in range(0, MESSAGES_EACH, 2):
-            pair = texts[first:first + 2]
+            pair = texts[first : first + 2]
             sent[sender].append(pair)
             await asyncio.gather(*(say(session, sender, text) for text in pair))
 
@@ -183,14 +198,18 @@ def _stored_events(session, sender: str) -> list[tuple[str, str | None, str | No
 
     from bot.services.privacy.personal_data import _event_data
 
-    events = table("events", column("id"), column("sender_id"), column("type_name"), column("action_name"),
-                   column("data"))
+    events = table(
+        "events", column("id"), column("sender_id"), column("type_name"), column("action_name"), column("data")
+    )
     rows = session.execute(
         select(events.c.type_name, events.c.action_name, events.c.data)
-        .where(events.c.sender_id == sender).order_by(events.c.id)
+        .where(events.c.sender_id == sender)
+        .order_by(events.c.id)
     ).all()
-    return [(kind, action, _event_data(data).get("text") if kind in ("user", "bot") else None)
-            for kind, action, data in rows]
+    return [
+        (kind, action, _event_data(data).get("text") if kind in ("user", "bot") else None)
+        for kind, action, data in rows
+    ]
 
 
 def _turns(stored: list[tuple[str, str | None, str | None]]) -> list[tuple[str, list[str], list[str]]]:
@@ -225,14 +244,17 @@ def test_two_servers_keep_every_conversation_whole_and_in_order(two_servers, sha
                 turns = _turns(_stored_events(session, sender))
                 said = [text for text, _, _ in turns]
                 # Each message stored exactly once, the pairs in the order they were sent.
-                if [set(said[index:index + 2]) for index in range(0, len(said), 2)] != [set(pair) for pair in pairs] \
-                        or len(said) != MESSAGES_EACH:
+                if [set(said[index : index + 2]) for index in range(0, len(said), 2)] != [
+                    set(pair) for pair in pairs
+                ] or len(said) != MESSAGES_EACH:
                     broken.append(f"{sender}: stored {said}, sent {pairs}")
                     continue
                 for text, actions, replies in turns:
                     # A whole turn: its replies, and one action_listen, last, before the next message.
                     if not replies or actions[-1:] != ["action_listen"] or actions.count("action_listen") != 1:
-                        broken.append(f"{sender}: the turn for {text!r} is not whole: {actions}, {len(replies)} replies")
+                        broken.append(
+                            f"{sender}: the turn for {text!r} is not whole: {actions}, {len(replies)} replies"
+                        )
     finally:
         engine.dispose()
     assert broken == [], "\n".join(broken[:5])

@@ -1,6 +1,7 @@
 """The worker delivers the outbox exactly once: to the local sinks, through a fake Twilio API
 (the real twilio library over HTTP to a local server) and a fake SMTP server (real smtplib).
 Retries never double-send; a worker killed mid-send is settled by asking Twilio."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,14 +14,13 @@ from datetime import timedelta
 
 import pytest
 
-from bot.services.messaging import dispatch
-from bot.services.messaging import outbox
+from bot.common.clock import utc_now
+from bot.services.messaging import dispatch, outbox
 from bot.services.messaging.email_delivery import EmailSinkSender, SmtpSender
 from bot.services.messaging.reach import contact_for_number, remember_sms_number
 from bot.services.messaging.sms_delivery import SinkSender, TwilioSender, read_sink
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.store.models import Person
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
 from tests.support.fake_smtp import FakeSmtp
@@ -49,8 +49,11 @@ def fake_twilio():
 
 def twilio_settings(**extra):
     return dataclasses.replace(
-        get_settings(), twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
-        twilio_number=TWILIO_NUMBER, **extra,
+        get_settings(),
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_number=TWILIO_NUMBER,
+        **extra,
     )
 
 
@@ -69,8 +72,14 @@ def queue(number: str, body: str = "Hello from Alongside.", purpose: str = "repl
         if channel == "sms":
             remember_sms_number(session, person.id, number)
         return outbox.enqueue(
-            session, channel=channel, recipient=number, body=body, purpose=purpose, person_id=person.id,
-            idempotency_key=f"test:{number}:{body}:{utc_now().timestamp()}", subject="Test" if channel == "email" else None,
+            session,
+            channel=channel,
+            recipient=number,
+            body=body,
+            purpose=purpose,
+            person_id=person.id,
+            idempotency_key=f"test:{number}:{body}:{utc_now().timestamp()}",
+            subject="Test" if channel == "email" else None,
         ).id
 
 
@@ -166,8 +175,15 @@ def test_a_bad_number_fails_at_once_and_an_opted_out_number_is_recorded(number, 
     first, second = queue(number, "First."), None
     with unit_of_work() as session:
         person_id = session.get(OutboxMessage, first).person_id
-        second = outbox.enqueue(session, channel="sms", recipient=number, body="Second.", purpose="reply",
-                                person_id=person_id, idempotency_key=f"second:{number}").id
+        second = outbox.enqueue(
+            session,
+            channel="sms",
+            recipient=number,
+            body="Second.",
+            purpose="reply",
+            person_id=person_id,
+            idempotency_key=f"second:{number}",
+        ).id
     fake_twilio.fail_next((400, 21610))
     dispatch.run_once(senders=senders)
     assert message(first).last_error == "twilio-400-21610"
@@ -219,12 +235,18 @@ def test_a_worker_killed_after_twilio_accepted_the_text_does_not_send_it_twice(n
     message_id = queue(number)
     fake_twilio.hold_creates_to = number
     environment = {
-        **os.environ, "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_NUMBER": TWILIO_NUMBER, "PYTHONPATH": str(PROJECT_ROOT),
+        **os.environ,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_NUMBER": TWILIO_NUMBER,
+        "PYTHONPATH": str(PROJECT_ROOT),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.support.worker_process", fake_twilio.base_url],
-        cwd=PROJECT_ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         assert fake_twilio.held.wait(120), process.stderr.read().decode() if process.poll() is not None else "no send"
@@ -232,8 +254,9 @@ def test_a_worker_killed_after_twilio_accepted_the_text_does_not_send_it_twice(n
         process.send_signal(signal.SIGKILL)
         process.wait(30)
     assert message(message_id).status is OutboxStatus.sending
-    report = dispatch.run_once(utc_now() + outbox.STALE_CLAIM_AFTER + timedelta(seconds=1),
-                             senders=twilio_senders(fake_twilio, tmp_path))
+    report = dispatch.run_once(
+        utc_now() + outbox.STALE_CLAIM_AFTER + timedelta(seconds=1), senders=twilio_senders(fake_twilio, tmp_path)
+    )
     [created] = fake_twilio.sent_to(number)
     assert report.found_already_sent >= 1
     assert message(message_id).status is OutboxStatus.sent and message(message_id).provider_id == created["sid"]
@@ -244,7 +267,10 @@ def test_a_worker_killed_after_twilio_accepted_the_text_does_not_send_it_twice(n
 
 def smtp_senders(smtp: FakeSmtp, tmp_path) -> dispatch.Senders:
     settings = dataclasses.replace(
-        get_settings(), smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_from="alongside@example.org",
+        get_settings(),
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_from="alongside@example.org",
         smtp_starttls=False,
     )
     return dispatch.Senders(sms=SinkSender(tmp_path / "sms.jsonl"), email=SmtpSender(settings))

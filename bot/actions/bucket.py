@@ -1,5 +1,6 @@
 """The stress bucket exercise: three list questions (what fills it, how I know it is
 overflowing, what lets water out), saved as given; then, with a yes, copied into the WRAP."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,12 +10,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, unread_answer
-from bot.actions.turn import channel, say
 from bot.actions.tracker_person import person_for_tracker
-from bot.services.recovery import bucket
+from bot.actions.turn import channel, say
 from bot.services.guided.controls import Control, control_in
 from bot.services.guided.flow_positions import get_position, set_position
 from bot.services.guided.list_answers import is_done, join_for_reading
+from bot.services.recovery import bucket
 from bot.store.db import unit_of_work
 
 ANSWER, LIST_OPEN = "bucket_answer", "bucket_list_open"

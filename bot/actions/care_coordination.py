@@ -1,4 +1,5 @@
 """The guided tour of care coordination: "tell me about care coordination", then "next"."""
+
 from __future__ import annotations
 
 from typing import Any

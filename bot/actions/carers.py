@@ -6,6 +6,7 @@ sending a code, leaving a message for the care team, support for carers.
 A person: "share with my mum" (a code, then which parts, in `carer_access_form`), "who have I
 linked?", "change what my mum can see", "stop sharing with my mum".
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,9 +32,14 @@ PAGE_SLOT, LAST_LIST, CARER_LIST = "carer_page", "last_list", "carer_shared"
 UNCLEAR_BEFORE_LEAVING = 2
 PEER_SUPPORT_PAYLOAD = "/find_peer_support"
 LINK_RESPONSES = {
-    LinkResult.linked: "link_done", LinkResult.already: "link_already", LinkResult.own: "link_own",
-    LinkResult.no_code: "link_no_code", LinkResult.wrong: "link_wrong", LinkResult.expired: "link_expired",
-    LinkResult.used: "link_used", LinkResult.too_many_tries: "link_too_many",
+    LinkResult.linked: "link_done",
+    LinkResult.already: "link_already",
+    LinkResult.own: "link_own",
+    LinkResult.no_code: "link_no_code",
+    LinkResult.wrong: "link_wrong",
+    LinkResult.expired: "link_expired",
+    LinkResult.used: "link_used",
+    LinkResult.too_many_tries: "link_too_many",
 }
 
 
@@ -127,7 +133,7 @@ class ActionCarerShowShared(Action):
 
 
 def send_next_carer_page(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
-    """"More" after a page of what is shared with a carer: consent is read again."""
+    """ "More" after a page of what is shared with a carer: consent is read again."""
     index = int(tracker.get_slot(PAGE_SLOT) or 0)
     pages = _carer_pages(tracker)
     if not index or index >= len(pages):
@@ -152,7 +158,7 @@ class ActionCarerEnterCode(Action):
 
 
 class ActionCarerMessageStart(Action):
-    """"He has stopped his tablets": passed on at once. "I want to leave a message": asked for."""
+    """ "He has stopped his tablets": passed on at once. "I want to leave a message": asked for."""
 
     def name(self) -> str:
         return "action_carer_message_start"
@@ -174,7 +180,9 @@ class ActionCarerMessageStart(Action):
 
 def _pass_on(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
     with unit_of_work() as session:
-        result = carers.leave_message(session, person_for_tracker(session, tracker).id, text, channel=channel(tracker), now=_now())
+        result = carers.leave_message(
+            session, person_for_tracker(session, tracker).id, text, channel=channel(tracker), now=_now()
+        )
     if result.outcome is MessageOutcome.sent:
         _say(dispatcher, "message_sent", coordinator=result.coordinator_name)
     elif result.outcome is MessageOutcome.no_coordinator:
@@ -253,7 +261,7 @@ def _relation_of(tracker: Tracker) -> str | None:
 
 
 class ActionCarerShareStart(Action):
-    """"Share with my mum": a one-time code for them, then which parts they may see."""
+    """ "Share with my mum": a one-time code for them, then which parts they may see."""
 
     def name(self) -> str:
         return "action_carer_share_start"
@@ -267,7 +275,7 @@ class ActionCarerShareStart(Action):
 
 
 class ActionCarerAccessChange(Action):
-    """"Change what my mum can see": which carer, then the same question."""
+    """ "Change what my mum can see": which carer, then the same question."""
 
     def name(self) -> str:
         return "action_carer_access_change"
@@ -288,7 +296,12 @@ class ActionCarerAccessChange(Action):
 def _which_one(dispatcher: CollectingDispatcher, views) -> None:
     names = [view.relation or carers.carers_content().text("someone") for view in views]
     example = next((view.relation for view in views if view.relation), None)
-    _say(dispatcher, "which_one", names=carers.join_for_reading(names), **{"my_name": carers.name_phrases(example)["my_name"]})
+    _say(
+        dispatcher,
+        "which_one",
+        names=carers.join_for_reading(names),
+        **{"my_name": carers.name_phrases(example)["my_name"]},
+    )
 
 
 class ActionAskCarerAccessAnswer(Action):
@@ -334,8 +347,12 @@ class ValidateCarerAccessForm(FormValidationAction):
         if not chosen:
             _say(dispatcher, "access_nothing", **names)
         else:
-            _say(dispatcher, "access_set" if linked else "access_set_waiting",
-                 categories=carers.category_names(chosen), **names)
+            _say(
+                dispatcher,
+                "access_set" if linked else "access_set_waiting",
+                categories=carers.category_names(chosen),
+                **names,
+            )
         return {ACCESS_ANSWER: DONE}
 
 
@@ -348,7 +365,7 @@ class ActionCarerAccessFormEnded(Action):
 
 
 class ActionCarerAccessList(Action):
-    """"Who have I linked?": each carer and what they can see now."""
+    """ "Who have I linked?": each carer and what they can see now."""
 
     def name(self) -> str:
         return "action_carer_access_list"
@@ -373,7 +390,7 @@ class ActionCarerAccessList(Action):
 
 
 class ActionCarerAccessRemove(Action):
-    """"Stop sharing with my mum": the link ends and everything is withdrawn, at once."""
+    """ "Stop sharing with my mum": the link ends and everything is withdrawn, at once."""
 
     def name(self) -> str:
         return "action_carer_access_remove"

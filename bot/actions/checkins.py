@@ -1,6 +1,7 @@
 """Check-ins by conversation: answering one ("2", "worse, not sleeping"), choosing how often
 ("every Monday", "every 3 days", "never"), stopping them, and seeing how they have gone.
 An answer is saved the moment it is given; a note is added to it after."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,12 +11,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, SENTINELS, ask_yes_no, not_an_answer, unread_answer
-from bot.actions.turn import channel, intent, message_text, say
 from bot.actions.tracker_person import person_for_tracker
-from bot.services.recovery import checkins
-from bot.services.messaging import reach
-from bot.services.recovery import stuck
+from bot.actions.turn import channel, intent, message_text, say
 from bot.services.guided.controls import Control, control_in
+from bot.services.messaging import reach
+from bot.services.recovery import checkins, stuck
 from bot.store.db import unit_of_work
 
 RATING, NOTE, CHECKIN_ID, UNUSABLE = "checkin_rating", "checkin_note", "checkin_id", "checkin_unusable"
@@ -125,8 +125,12 @@ class ActionCheckinDone(Action):
         rating, note = tracker.get_slot(RATING), tracker.get_slot(NOTE)
         if rating not in checkins.RATINGS:
             return _reset() + [SlotSet(PENDING_QUESTION, None)]
-        say(dispatcher, words(), "checkin_saved_note" if note and note != NO_NOTE else "checkin_saved",
-            rating=checkins.rating_words(rating))
+        say(
+            dispatcher,
+            words(),
+            "checkin_saved_note" if note and note != NO_NOTE else "checkin_saved",
+            rating=checkins.rating_words(rating),
+        )
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
             reason = stuck.reason_to_offer(session, person_id)

@@ -8,6 +8,7 @@ bot/services/consent/sharing.py and consent.py, which hold the rules. A crisis m
 like any other (CrisisPolicy); "carry on" asks again. Nothing is shared or recorded until the
 person answers.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,15 +17,21 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import not_an_answer
 from bot.actions import turn
-from bot.actions.turn import intent, message_text, page_chars, say
+from bot.actions.guided import not_an_answer
 from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import intent, message_text, page_chars, say
 from bot.services.consent import ledger as consent
 from bot.services.consent import sharing
-from bot.services.wrap import plan as wrap
-from bot.services.consent.answers import Reply, categories_named, read_answer, requested_categories, withdrawal_categories
+from bot.services.consent.answers import (
+    Reply,
+    categories_named,
+    read_answer,
+    requested_categories,
+    withdrawal_categories,
+)
 from bot.services.consent.content import CATEGORY_IDS, date_for_reading, load_consent_content
+from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import load_wrap_content
 from bot.services.wrap.export import plan_pages
 from bot.store.consent_models import RecipientKind
@@ -50,8 +57,13 @@ def _names(categories) -> str:
 def _open_question(categories: list[str], after_section: bool) -> list:
     """Slots that make the rules open consent_form on these categories."""
     return [
-        SlotSet(OFFER, True), SlotSet(CATEGORIES, categories), SlotSet(AFTER_SECTION, after_section),
-        SlotSet(ANSWER, None), SlotSet(STEP, None), SlotSet(PAGE, 0.0), SlotSet(UNCLEAR, 0.0),
+        SlotSet(OFFER, True),
+        SlotSet(CATEGORIES, categories),
+        SlotSet(AFTER_SECTION, after_section),
+        SlotSet(ANSWER, None),
+        SlotSet(STEP, None),
+        SlotSet(PAGE, 0.0),
+        SlotSet(UNCLEAR, 0.0),
     ]
 
 
@@ -71,8 +83,12 @@ def offer_after_section(dispatcher: CollectingDispatcher, tracker: Tracker, sect
         if coordinator is None or not sharing.categories_with_items(session, person_id, [section_id]):
             return None
         if section_id in consent.active_categories(session, person_id, coordinator.person_id):
-            _say(dispatcher, "already_shared_after_section", coordinator=coordinator.display_name,
-                 categories=_names([section_id]))
+            _say(
+                dispatcher,
+                "already_shared_after_section",
+                coordinator=coordinator.display_name,
+                categories=_names([section_id]),
+            )
             return None
         if not consent.may_ask(session, person_id, coordinator.person_id, section_id):
             return None
@@ -80,7 +96,7 @@ def offer_after_section(dispatcher: CollectingDispatcher, tracker: Tracker, sect
 
 
 class ActionConsentStart(Action):
-    """"Share my triggers with my coordinator": work out what to ask about, or say why not."""
+    """ "Share my triggers with my coordinator": work out what to ask about, or say why not."""
 
     def name(self) -> str:
         return "action_consent_start"
@@ -137,8 +153,13 @@ class ActionAskConsentAnswer(Action):
         index = min(int(tracker.get_slot(PAGE) or 0), max(len(pages) - 1, 0))
         if step != STEP_PAGE:
             if lapsed:
-                _say(dispatcher, "ask_review", date=date_for_reading(min(lapsed.values())),
-                     categories=_names(lapsed), coordinator=name)
+                _say(
+                    dispatcher,
+                    "ask_review",
+                    date=date_for_reading(min(lapsed.values())),
+                    categories=_names(lapsed),
+                    coordinator=name,
+                )
             _say(dispatcher, "ask_intro", coordinator=name)
         if pages:
             dispatcher.utter_message(text=pages[index])
@@ -242,13 +263,18 @@ class ActionConsentFormEnded(Action):
             else:
                 dispatcher.utter_message(text=load_wrap_content().text("plan_done"))
         return [
-            SlotSet(OFFER, False), SlotSet(ANSWER, None), SlotSet(CATEGORIES, None), SlotSet(AFTER_SECTION, False),
-            SlotSet(STEP, None), SlotSet(PAGE, None), SlotSet(UNCLEAR, None),
+            SlotSet(OFFER, False),
+            SlotSet(ANSWER, None),
+            SlotSet(CATEGORIES, None),
+            SlotSet(AFTER_SECTION, False),
+            SlotSet(STEP, None),
+            SlotSet(PAGE, None),
+            SlotSet(UNCLEAR, None),
         ]
 
 
 class ActionConsentWho(Action):
-    """"Who can see my plan?": everyone in the ledger and what they can see now."""
+    """ "Who can see my plan?": everyone in the ledger and what they can see now."""
 
     def name(self) -> str:
         return "action_consent_who"
@@ -275,7 +301,7 @@ class ActionConsentWho(Action):
 
 
 class ActionConsentWithdraw(Action):
-    """"Stop sharing my crisis plan": withdrawn at once, from everyone who could see it."""
+    """ "Stop sharing my crisis plan": withdrawn at once, from everyone who could see it."""
 
     def name(self) -> str:
         return "action_consent_withdraw"
@@ -292,11 +318,20 @@ class ActionConsentWithdraw(Action):
                 if not categories:
                     continue
                 if recipient.kind == RecipientKind.coordinator:
-                    confirmation = content.text("withdrawn", coordinator=recipient.name or "", categories=_names(categories))
+                    confirmation = content.text(
+                        "withdrawn", coordinator=recipient.name or "", categories=_names(categories)
+                    )
                 else:
                     confirmation = content.text("withdrawn_carer", categories=_names(categories))
-                consent.withdraw(session, person_id, recipient.recipient_id, categories,
-                                 wording=confirmation, channel=channel, recipient_kind=recipient.kind)
+                consent.withdraw(
+                    session,
+                    person_id,
+                    recipient.recipient_id,
+                    categories,
+                    wording=confirmation,
+                    channel=channel,
+                    recipient_kind=recipient.kind,
+                )
                 confirmations.append(confirmation)
         for confirmation in confirmations:
             dispatcher.utter_message(text=confirmation)

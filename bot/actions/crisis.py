@@ -3,6 +3,7 @@
 The contacts have already gone out as a plain response (CrisisPolicy); this action only adds
 what helps next, and if it fails the person has lost nothing that matters.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Joining a care coordinator's caseload with a one-time enrolment code."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,6 +1,7 @@
 """Goals in the person's own words, each with a small next step. One form, `goal_form`, with
 one answer slot; where the person is (the goal, or its step) is kept in the database, so
 "set a goal" carries on where they stopped."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,12 +11,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import DONE, PAUSED, unread_answer
-from bot.actions.turn import channel, intent, say
 from bot.actions.tracker_person import person_for_tracker
-from bot.services.recovery import checkins
-from bot.services.recovery import goals
+from bot.actions.turn import channel, intent, say
 from bot.services.guided.controls import Control, control_in
 from bot.services.guided.flow_positions import get_position, set_position
+from bot.services.recovery import checkins, goals
 from bot.store.db import unit_of_work
 
 ANSWER = "goal_answer"
@@ -30,7 +30,7 @@ def words():
 
 
 def _step_goal_id(position: str | None) -> str | None:
-    return position[len(STEP_PREFIX):] if position and position.startswith(STEP_PREFIX) else None
+    return position[len(STEP_PREFIX) :] if position and position.startswith(STEP_PREFIX) else None
 
 
 class ActionGoalStart(Action):

@@ -1,5 +1,6 @@
 """Small helpers shared by the guided conversations (goals, check-ins, stuck, bucket, recovery).
 Not actions: rasa-sdk registers only Action subclasses."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -38,7 +39,11 @@ def not_an_answer(tracker: Tracker) -> bool:
     if said in never_answers():
         return True
     form = tracker.active_loop_name
-    if said in feelings_intents() and form not in feelings_are_answers_in() and said_as_a_feeling(message_text(tracker)):
+    if (
+        said in feelings_intents()
+        and form not in feelings_are_answers_in()
+        and said_as_a_feeling(message_text(tracker))
+    ):
         # Refused, so Rasa takes the form's interruption rule for this intent (answer it, then
         # the question again), as for an intent the slot mapping never takes.
         raise ActionExecutionRejection(f"validate_{form}", "a feeling, not an answer")

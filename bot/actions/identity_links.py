@@ -1,5 +1,6 @@
 """One identity: ask for a code on one channel, send it from the other (rules in
 bot/services/people/identity_links.py). The words are responses in bot/domain/identity_links.yml."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Answering "what is ...?" from content/information.yml."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
-""""More": the next page of whichever list was shown last (the plan, peer support, or the
+""" "More": the next page of whichever list was shown last (the plan, peer support, or the
 care coordination tour, or what is shared with a carer)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
 """Finding peer support: what for, where (a postcode district at most), then the best matches,
 a few at a time, with the choice to save one to the wellness toolbox."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,10 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.guided import not_an_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel
+from bot.services.guided.controls import Control, control_in
 from bot.services.peer_support import directory as peer_support
 from bot.services.peer_support import search
 from bot.services.wrap import plan as wrap
-from bot.services.guided.controls import Control, control_in
 from bot.store.db import unit_of_work
 
 NEED, AREA = "peer_need", "peer_area"

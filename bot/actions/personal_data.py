@@ -1,4 +1,5 @@
 """Seeing, downloading and deleting your data, from the conversation (UK GDPR rights)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
 """What recovery means to me: asked gently, saved in the person's words, changed at any time
 (the old words are kept), shown back on request."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,11 +10,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import KEPT, PAUSED, SAVED, unread_answer
-from bot.actions.turn import channel, message_text, say
 from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import channel, message_text, say
+from bot.services.guided.controls import Control, control_in
 from bot.services.recovery import checkins
 from bot.services.recovery import meaning as recovery
-from bot.services.guided.controls import Control, control_in
 from bot.store.db import unit_of_work
 
 ANSWER = "recovery_answer"

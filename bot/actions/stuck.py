@@ -1,6 +1,7 @@
 """When things feel stuck: offer a reflective conversation (questions from content/stuck.yml,
 each answer saved as it is given), suggest talking it over with the care coordinator and,
 only if the person says yes, flag "review suggested" for them (bot/services/coordination/review_flags.py)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,12 +11,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, unread_answer
-from bot.actions.turn import channel, say
 from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import channel, say
 from bot.services.coordination import review_flags
-from bot.services.recovery import stuck
 from bot.services.guided.controls import Control, control_in
 from bot.services.people.coordinators import coordinator_for
+from bot.services.recovery import stuck
 from bot.store.db import unit_of_work
 
 ANSWER = "stuck_answer"
@@ -139,7 +140,9 @@ class ActionStuckFlag(Action):
             if coordinator is not None and not review_flags.may_flag_review(session, person_id):
                 review_flags.record_consent(session, person_id, words().text("consent_wording"), channel(tracker))
             flag = review_flags.flag_review(
-                session, person_id, reflection.reason if reflection else stuck.SAID_STUCK,
+                session,
+                person_id,
+                reflection.reason if reflection else stuck.SAID_STUCK,
                 reflection.id if reflection else None,
             )
             name = coordinator.name if coordinator else None

@@ -1,4 +1,5 @@
 """The bridge from a Rasa conversation to the person in our database."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker

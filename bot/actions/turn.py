@@ -4,6 +4,7 @@ Rasa-facing and thin: the channel the message came in on, its words, the intent 
 how long a page of a list may be on that channel, and a reply from a content file. Not actions
 (rasa-sdk registers only Action subclasses).
 """
+
 from __future__ import annotations
 
 from typing import Any, Protocol
@@ -50,5 +51,7 @@ def page_chars(tracker: Tracker) -> int:
     return SMS_PAGE_CHARS if channel(tracker) == "sms" else WEB_PAGE_CHARS
 
 
-def say(dispatcher: CollectingDispatcher, content: Texts, text_id: str, buttons: list | None = None, **values: Any) -> None:
+def say(
+    dispatcher: CollectingDispatcher, content: Texts, text_id: str, buttons: list | None = None, **values: Any
+) -> None:
     dispatcher.utter_message(text=content.text(text_id, **values), buttons=buttons or [])

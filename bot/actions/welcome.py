@@ -1,4 +1,5 @@
 """Greeting and "who is this for?": asked once, remembered across sessions and channels."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
 from bot.services.messaging.notices import take_unseen
-from bot.services.recovery import checkins
 from bot.services.people.lookup import set_role
+from bot.services.recovery import checkins
 from bot.store.db import unit_of_work
 from bot.store.models import Role
 

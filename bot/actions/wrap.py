@@ -5,6 +5,7 @@ not a slot per question, so the 40-odd questions live in content/wrap.yml only. 
 saved the moment it arrives. Steering words (skip, later, back, undo, stop) are read from
 content/controls.yml, and a crisis message never reaches this code (see CrisisPolicy).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,9 +18,9 @@ from bot.actions.consent import OFFER_SLOT, offer_after_section
 from bot.actions.guided import not_an_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel, intent, message_text, say
-from bot.services.wrap import plan as wrap
 from bot.services.guided.controls import Control, control_in
 from bot.services.guided.list_answers import is_done, join_for_reading
+from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import load_wrap_content
 from bot.store.db import unit_of_work
 
@@ -207,8 +208,12 @@ class ActionWrapFormEnded(Action):
         return "action_wrap_form_ended"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        reset = [SlotSet(ANSWER_SLOT, None), SlotSet(LIST_OPEN_SLOT, False), SlotSet(UNUSABLE_SLOT, 0.0),
-                 SlotSet(DONE_SECTION_SLOT, None)]
+        reset = [
+            SlotSet(ANSWER_SLOT, None),
+            SlotSet(LIST_OPEN_SLOT, False),
+            SlotSet(UNUSABLE_SLOT, 0.0),
+            SlotSet(DONE_SECTION_SLOT, None),
+        ]
         if tracker.get_slot(ANSWER_SLOT) == SECTION_DONE:
             sharing_question = offer_after_section(dispatcher, tracker, tracker.get_slot(DONE_SECTION_SLOT))
             if sharing_question:

@@ -1,4 +1,5 @@
 """Removing or changing one item of the plan, always after a yes."""
+
 from __future__ import annotations
 
 from typing import Any

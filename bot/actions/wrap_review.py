@@ -1,4 +1,5 @@
 """Reading the plan back: the whole plan or one part, in pages short enough for SMS."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,14 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.common.clock import utc_now
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import message_text, page_chars
+from bot.common.clock import utc_now
 from bot.services.recovery import bucket
 from bot.services.wrap import plan as wrap
-from bot.services.wrap.export_links import EXPORT_LINK_MINUTES, make_export_token
 from bot.services.wrap.content import load_wrap_content
 from bot.services.wrap.export import plan_pages
+from bot.services.wrap.export_links import EXPORT_LINK_MINUTES, make_export_token
 from bot.settings import public_base_url
 from bot.store.db import unit_of_work
 
@@ -38,9 +39,7 @@ def _send_page(dispatcher: CollectingDispatcher, pages: list[str], index: int) -
     content = load_wrap_content()
     dispatcher.utter_message(text=pages[index])
     if index + 1 < len(pages):
-        dispatcher.utter_message(
-            text=content.text("more_pages", page=str(index + 1), pages=str(len(pages)))
-        )
+        dispatcher.utter_message(text=content.text("more_pages", page=str(index + 1), pages=str(len(pages))))
         return [SlotSet(PAGE_SLOT, float(index + 1)), SlotSet("last_list", "plan")]
     return [SlotSet(PAGE_SLOT, None)]
 

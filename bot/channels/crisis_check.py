@@ -1,6 +1,7 @@
 """Read a text with NLU alone (the whole pipeline, crisis detector included) without a
 dialogue turn. The channels use it for texts that will not reach the dialogue (SMS keywords,
 texts after STOP, messages over the rate limit), so a crisis message is never swallowed."""
+
 from __future__ import annotations
 
 import logging

@@ -7,10 +7,11 @@ serve one page from the same process and port without another server. The page i
 the database when it is opened, so it always shows the plan as it is now. Bad or expired links
 get a plain 404 page that says how to get a new one.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -18,16 +19,14 @@ from sanic.request import Request
 
 from bot.common.clock import utc_now
 from bot.services.privacy import audit
-
-from bot.services.recovery import bucket
-
-from bot.services.wrap import plan as wrap
 from bot.services.privacy.erasure import is_gone_or_going
-from bot.services.wrap.export_links import DATA_EXPORT, person_for_export_token
 from bot.services.privacy.personal_data import as_json, collect
 from bot.services.privacy.personal_data_export import personal_data_html
+from bot.services.recovery import bucket
+from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import load_wrap_content
 from bot.services.wrap.export import plan_html
+from bot.services.wrap.export_links import DATA_EXPORT, person_for_export_token
 from bot.store.db import unit_of_work
 
 logger = logging.getLogger(__name__)
@@ -61,7 +60,9 @@ class PlanExportChannel(InputChannel):
                 plan = wrap.plan_for(session, person_id)
                 items = wrap.current_items(session, plan)
                 html = plan_html(items, generated_at=now, bucket=bucket.texts(session, person_id))
-                audit.record(session, person_id, "data_exported", person_id, "plan:printable", actor_kind="person", now=now)
+                audit.record(
+                    session, person_id, "data_exported", person_id, "plan:printable", actor_kind="person", now=now
+                )
             return response.html(html, headers=SECURITY_HEADERS)
 
         @pages.route("/data/<token>", methods=["GET"])
@@ -74,7 +75,9 @@ class PlanExportChannel(InputChannel):
                 if is_gone_or_going(session, person_id):
                     return _expired()
                 html = personal_data_html(collect(session, person_id), now, json_url=f"{token}/json")
-                audit.record(session, person_id, "data_exported", person_id, "everything:readable", actor_kind="person", now=now)
+                audit.record(
+                    session, person_id, "data_exported", person_id, "everything:readable", actor_kind="person", now=now
+                )
             return response.html(html, headers=SECURITY_HEADERS)
 
         @pages.route("/data/<token>/json", methods=["GET"])
@@ -87,7 +90,9 @@ class PlanExportChannel(InputChannel):
                 if is_gone_or_going(session, person_id):
                     return _expired()
                 body = as_json(collect(session, person_id), now)
-                audit.record(session, person_id, "data_exported", person_id, "everything:json", actor_kind="person", now=now)
+                audit.record(
+                    session, person_id, "data_exported", person_id, "everything:json", actor_kind="person", now=now
+                )
             headers = {**SECURITY_HEADERS, "Content-Disposition": 'attachment; filename="alongside-my-data.json"'}
             return response.text(body, headers=headers, content_type="application/json; charset=utf-8")
 

@@ -5,18 +5,19 @@ Rasa's own RestInput lets a client choose its input channel, answers a non-JSON 
 refuses malformed requests with a clear 400, cleans the text like every other channel, and
 never logs what people wrote. Still unauthenticated: keep it on localhost.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.channels.crisis_check import turn_failed_text
-from bot.rasa_patches.action_guard import ActionServerUnavailable
 from bot.language.inbound_text import clean_inbound_text
+from bot.rasa_patches.action_guard import ActionServerUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -22,13 +22,15 @@ so that the text is processed and its replies queued before Twilio hears "OK"; s
 after, in the worker, so a slow or failing Twilio API never holds up the webhook. Database work
 runs in a thread, off the event loop.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
 import weakref
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -38,25 +40,45 @@ from sqlalchemy.exc import IntegrityError
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.crisis_check import (
-    CRISIS_CONTACTS_INTENT, CRISIS_INTENT, CRISIS_RESPONSES, POSSIBLE_RISK_INTENT, must_let_through, nlu_intent,
+    CRISIS_CONTACTS_INTENT,
+    CRISIS_INTENT,
+    CRISIS_RESPONSES,
+    POSSIBLE_RISK_INTENT,
+    must_let_through,
+    nlu_intent,
 )
-from bot.rasa_patches.action_guard import ActionServerUnavailable
+from bot.common.clock import utc_now
 from bot.language.inbound_text import clean_inbound_text
+from bot.rasa_patches.action_guard import ActionServerUnavailable
+from bot.services.messaging.dispatch import deliver_now
 from bot.services.messaging.rate_limits import SenderRateLimiter, Verdict
 from bot.services.people.lookup import person_for_address
-from bot.services.sms.phone_numbers import is_e164
 from bot.services.sms.inbound import (
-    CHANNEL, Arrival, WaitingText, keep_for_retry, payload_for_reply, sender_id_for, take_in, take_waiting,
+    CHANNEL,
+    Arrival,
+    WaitingText,
+    keep_for_retry,
+    payload_for_reply,
+    sender_id_for,
+    take_in,
+    take_waiting,
 )
+from bot.services.sms.phone_numbers import is_e164
 from bot.services.sms.status import record_sms_status
 from bot.services.sms.turns import (
-    BotReply, Outcome, decide, finish_turn, is_urgent, keyword_for, needs_crisis_check, needs_turn, reply_key,
+    BotReply,
+    Outcome,
+    decide,
+    finish_turn,
+    is_urgent,
+    keyword_for,
+    needs_crisis_check,
+    needs_turn,
+    reply_key,
 )
 from bot.services.sms.twilio_signing import is_signed_by_twilio, signed_url
 from bot.settings import get_settings
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
-from bot.services.messaging.dispatch import deliver_now
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +110,7 @@ class TwilioSmsInput(InputChannel):
         return "twilio"  # Twilio's conventional path: /webhooks/twilio/webhook
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "TwilioSmsInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioSmsInput:
         return cls()  # secrets come from settings (.env), never from credentials.yml
 
     def __init__(self) -> None:
@@ -186,7 +208,10 @@ class TwilioSmsInput(InputChannel):
             crisis = await must_let_through(agent, text)  # crisis words or contacts, or unreadable
         elif needs_crisis_check(keyword, arrival.opted_out, limit):
             intent = await nlu_intent(agent, text) if text else None
-            crisis, asks_for_contacts = intent in (CRISIS_INTENT, POSSIBLE_RISK_INTENT), intent == CRISIS_CONTACTS_INTENT
+            crisis, asks_for_contacts = (
+                intent in (CRISIS_INTENT, POSSIBLE_RISK_INTENT),
+                intent == CRISIS_CONTACTS_INTENT,
+            )
             # After STOP an answer to "Are you safe right now?" would not be read, so possible
             # risk gets the full crisis reply from content, without asking.
             without_dialogue = intent == POSSIBLE_RISK_INTENT and arrival.opted_out
@@ -220,8 +245,15 @@ class TwilioSmsInput(InputChannel):
         worker's next poll, so it leaves before a STOP sent a second later reaches Twilio."""
         try:
             bodies = await asyncio.to_thread(
-                _finish, message_sid=message_sid, number=number, sender_id=sender_id,
-                person_id=person_id, outcome=outcome, replies=replies, text=text, crisis=crisis,
+                _finish,
+                message_sid=message_sid,
+                number=number,
+                sender_id=sender_id,
+                person_id=person_id,
+                outcome=outcome,
+                replies=replies,
+                text=text,
+                crisis=crisis,
             )
         except Exception:
             logger.exception("The replies to a text could not be queued (content not logged).")

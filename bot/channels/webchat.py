@@ -18,6 +18,7 @@ Events: the client emits `user_uttered` {"message": text} and `history_request`;
 emits `bot_uttered` {"text", "quick_replies": [{"title"}]}, `user_echo` (to the person's other
 tabs) and `history` [{"from": "user"|"bot", "text"}].
 """
+
 from __future__ import annotations
 
 import logging

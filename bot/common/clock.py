@@ -2,6 +2,7 @@
 
 We store UTC everywhere; SQLite gives back naive datetimes and PostgreSQL aware ones, so every
 comparison goes through `as_utc()`."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

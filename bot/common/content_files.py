@@ -6,6 +6,7 @@ with `read_content`; each still checks its own fields and raises ValueError as
 "<file>: <entry>: <problem>", and `with_line` adds the line of that entry for the person who
 has to fix it.
 """
+
 from __future__ import annotations
 
 import re

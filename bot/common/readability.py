@@ -11,6 +11,7 @@ syllable count is a heuristic (it is right for most everyday words, and off by o
 Before counting, the text loses what nobody reads as words: {placeholders}, web and email
 addresses, and numbers (phone numbers, times).
 """
+
 from __future__ import annotations
 
 import re
@@ -94,11 +95,7 @@ def flesch_kincaid_grade(text: str) -> float:
     found = counts(text)
     if found.words == 0:
         return 0.0
-    return (
-        0.39 * (found.words / found.sentences)
-        + 11.8 * (found.syllables / found.words)
-        - 15.59
-    )
+    return 0.39 * (found.words / found.sentences) + 11.8 * (found.syllables / found.words) - 15.59
 
 
 def check_text(text: str) -> float:

@@ -4,6 +4,7 @@ One place decides escaping (always on: the pages carry people's own words), unde
 (an error, so a missing field is caught by tests rather than shown blank) and the UK date
 filters. Templates live in bot/web/templates; the dashboard's in its own folder, searched too.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -7,6 +7,7 @@ PostgreSQL refuses) are removed; line breaks are kept. Lone surrogates ("\ud83d"
 which JSON and Socket.IO let through) are removed too: spaCy cannot encode them and raised,
 so the message, crisis language included, got no reply at all.
 """
+
 from __future__ import annotations
 
 import re

@@ -45,6 +45,7 @@ Only the matching form changes: what the person typed is stored and shown as typ
 component restores it after the classifier, bot/nlu/text_normaliser.py). Nothing here logs
 or stores the text.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -75,10 +76,20 @@ CRISIS_WORD_COUNT = 2 * 10**11
 WORD_CACHE_SIZE = 50_000
 MAX_PASSES = 4  # the form of the form is the form; almost every text settles in 2 passes
 
-_QUOTES = str.maketrans({
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-})
+_QUOTES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+    }
+)
 # A single letter, or one letter typed 3+ times ("aaa" squeezes to "a" later, so it counts).
 _SPACED_LETTERS = re.compile(r"(?<!\S)(?:([a-z])\1{2,}|[a-z])(?: (?:([a-z])\2{2,}|[a-z])){2,}(?![^\s.,!?;:])")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")

@@ -5,6 +5,7 @@ this project cannot rely on. A blank English tokenizer plus the lookup lemmatize
 `spacy-lookups-data` (an official Explosion package) gives every component what it needs:
 tokens and lemmas. The pipeline is saved to disk once and loaded by path.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -9,10 +9,11 @@ examples, and digits in examples would pull "1" or "1234" towards it. So a rule 
 Each detector sits before the crisis detector, which still overrides everything. A failure on
 one message never stops NLU; the text is never logged.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -39,20 +40,24 @@ class CodeDetector(GraphComponent):
         return False
 
     @staticmethod
-    def get_default_config() -> Dict[str, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"fallback_threshold": 0.3}
 
-    def __init__(self, config: Dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.fallback_threshold = float(config["fallback_threshold"])
 
     @classmethod
     def create(
-        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
-    ) -> "CodeDetector":
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> CodeDetector:
         return cls({**cls.get_default_config(), **config})
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             try:
                 self._process_one(message)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -48,7 +48,7 @@ SUBJECT_ENTITY = "crisis_subject"
 HISTORY_MESSAGES = 10  # earlier messages read from the tracker; context.py keeps its window of them
 
 
-def conversation_so_far(tracker: Optional[DialogueStateTracker], limit: int | None = None) -> list[tuple[str, str]]:
+def conversation_so_far(tracker: DialogueStateTracker | None, limit: int | None = None) -> list[tuple[str, str]]:
     """This session's messages from the person, (intent, text), oldest first (the last `limit`)."""
     messages: list[tuple[str, str]] = []
     for event in reversed(tracker.events if tracker is not None else []):
@@ -62,7 +62,7 @@ def conversation_so_far(tracker: Optional[DialogueStateTracker], limit: int | No
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class CrisisDetector(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[str, Any]:
+    def get_default_config() -> dict[str, Any]:
         # fallback_threshold: a demoted message whose next intent is weaker than this becomes
         # nlu_fallback, as the FallbackClassifier (same threshold) would have made it.
         return {
@@ -74,7 +74,7 @@ class CrisisDetector(GraphComponent):
             "risk_possible_threshold": 0.9,
         }
 
-    def __init__(self, config: Dict[str, Any], assessor: RiskAssessor) -> None:
+    def __init__(self, config: dict[str, Any], assessor: RiskAssessor) -> None:
         self.threshold = float(config["classifier_crisis_threshold"])
         self.fallback_threshold = float(config["fallback_threshold"])
         self.assessor = assessor
@@ -82,12 +82,12 @@ class CrisisDetector(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[str, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "CrisisDetector":
+    ) -> CrisisDetector:
         config = {**cls.get_default_config(), **config}
         assessor = RiskAssessor.from_files(
             Path(config["pipeline_path"] or SPACY_PIPELINE_PATH),
@@ -95,7 +95,7 @@ class CrisisDetector(GraphComponent):
         )
         return cls(config, assessor)
 
-    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+    def process(self, messages: list[Message], tracker: DialogueStateTracker | None = None) -> list[Message]:
         """`tracker` is the conversation before this message (Rasa passes it to NLU by this
         parameter's name; an empty one when a text is read outside a conversation)."""
         try:
@@ -112,7 +112,7 @@ class CrisisDetector(GraphComponent):
                 logger.warning("The crisis detector failed on a message; it was left unchanged.", exc_info=True)
         return messages
 
-    def _process_one(self, message: Message, recent: List[str]) -> None:
+    def _process_one(self, message: Message, recent: list[str]) -> None:
         text = message.get(TEXT) or ""
         found = self.assessor.assess(text, recent)
         if found.is_risk:
@@ -132,7 +132,7 @@ class CrisisDetector(GraphComponent):
             self._demote(message)
 
     @staticmethod
-    def _mark(message: Message, intent: str, subject: Optional[str]) -> None:
+    def _mark(message: Message, intent: str, subject: str | None) -> None:
         """The intent, first and certain; for risk, who it is about (the `crisis_subject` entity)."""
         text = message.get(TEXT) or ""
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent]
@@ -155,7 +155,7 @@ class CrisisDetector(GraphComponent):
 
     def _demote(self, message: Message) -> None:
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in RISK_INTENTS.values()]
-        best: Optional[dict] = ranking[0] if ranking else None
+        best: dict | None = ranking[0] if ranking else None
         if best is None or (best.get("confidence") or 0.0) < self.fallback_threshold:
             best = {"name": "nlu_fallback", "confidence": self.fallback_threshold}
         message.set(INTENT, best, add_to_output=True)

@@ -1,6 +1,7 @@
 """Recognises a person sending their enrolment code ("KMTR-4829") by the rule in
 bot/services/enrolment_codes.is_enrolment_message (see bot/nlu/code_detector.py). A message
 that asks about a code or enrolment without one keeps the classifier's intent."""
+
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe

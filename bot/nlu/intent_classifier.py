@@ -5,9 +5,8 @@ raises, which would lose the person's turn with no reply. Here such a message ge
 with zero confidence, so the FallbackClassifier after it turns it into `nlu_fallback` and the
 person gets the usual kind "I didn't understand" reply.
 """
-from __future__ import annotations
 
-from typing import List
+from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
@@ -17,7 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class EmptySafeLogisticRegressionClassifier(LogisticRegressionClassifier):
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         with_features = [m for m in messages if m.get_sparse_features(attribute=TEXT)[1] is not None]
         for message in messages:
             if message not in with_features:

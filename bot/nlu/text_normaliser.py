@@ -12,6 +12,7 @@ words back for everything after it.
 
 A failure on one message leaves it as it was; the text is never logged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,8 +36,12 @@ VERBATIM = "verbatim_text"  # the message attribute holding what the person type
 class _Stateless(GraphComponent):
     @classmethod
     def create(
-        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
     ) -> _Stateless:
         return cls()
 

@@ -17,6 +17,7 @@ the crisis contacts (content/crisis.yml `turn_failed`), and SMS keeps the text t
 `install()` is idempotent; the tracker store calls it, like bot/rasa_patches/speedups.py, so it is in
 every rasa server process and in the tests' in-process agent.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -16,10 +16,12 @@ the same "topic" and `default` handling and the same error for an unknown name.
 process builds from endpoints.yml, calls it, so `rasa run` needs no wrapper. Nothing here changes
 what is accepted or stored.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, Optional
+from typing import Any
 
 _INSTALLED = False
 
@@ -55,7 +57,7 @@ _EVENT_CLASSES: dict[str, type] = {}
 _original_resolve_by_type: Callable[..., Any] | None = None
 
 
-def _resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional[type]:
+def _resolve_by_type(type_name: str, default: type | None = None) -> type | None:
     """Rasa's Event.resolve_by_type, each name's class remembered once found."""
     found = _EVENT_CLASSES.get(type_name)
     if found is not None:

@@ -4,6 +4,7 @@ Sanic reads X-Forwarded-For only when the app's PROXIES_COUNT says how many trus
 to it (TRUSTED_PROXY_COUNT); otherwise the header is ignored and the socket's address counts,
 so a client cannot choose its own address.
 """
+
 from __future__ import annotations
 
 from typing import Any

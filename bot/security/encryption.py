@@ -5,6 +5,7 @@ before they reach the database, so a copy of the database alone reveals nothing.
 ENCRYPTION_KEYS, newest first: new data uses the newest key, and older keys still decrypt, so a
 key can be rotated without downtime (`python -m bot keys new`, then re-encrypt; docs/privacy.md).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

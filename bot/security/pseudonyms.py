@@ -4,6 +4,7 @@ A keyed hash (HMAC-SHA256 with the service's secret) lets us find a person by th
 number or session id without keeping the number: without the key the hash cannot be reversed
 by trying every UK mobile number. The purpose string keeps hashes for different uses apart.
 """
+
 from __future__ import annotations
 
 import hashlib

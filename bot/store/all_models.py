@@ -1,5 +1,6 @@
 """Every module that defines tables, imported in one place so Alembic and whole-database tools
 (key rotation, data export, erasure) see them all. Add a new model module here."""
+
 from __future__ import annotations
 
 from sqlalchemy import MetaData

@@ -10,6 +10,7 @@ Database triggers (migration 0006) refuse UPDATE and DELETE on entries.
 Entries are content-free: ids, an action name and a short detail, never plan text, names or
 numbers. `subject_person_id` has no foreign key on purpose: an erased person's entries stay.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Integer, String

@@ -14,6 +14,7 @@ information); the carer does. When the person deletes their data, the carer's me
 for the team (it is the carer's and the team's record), cut loose from the person and named by
 the caseload name; when the carer deletes theirs, their messages go.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, String, Text

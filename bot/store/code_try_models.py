@@ -4,6 +4,7 @@ One table for link, carer and enrolment codes, so one source guessing at several
 counted once. Only keyed hashes (of the sender's id and of the client address), never the
 code typed, and nothing is kept over a day.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Index, String

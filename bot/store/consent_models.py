@@ -10,6 +10,7 @@ A share event says "this person shared these categories with this coordinator at
 the coordinator's dashboard shows the live plan items its active consents cover, and the person
 is told when the coordinator has read it.
 """
+
 from __future__ import annotations
 
 import enum
@@ -33,9 +34,7 @@ class ConsentDecision(str, enum.Enum):
 
 class ConsentRecord(Base):
     __tablename__ = "consent_records"
-    __table_args__ = (
-        Index("ix_consent_latest", "person_id", "recipient_id", "category", "recorded_at"),
-    )
+    __table_args__ = (Index("ix_consent_latest", "person_id", "recipient_id", "category", "recorded_at"),)
 
     id = Column(String(36), primary_key=True, default=new_id)
     person_id = Column(String(36), ForeignKey("people.id", ondelete="CASCADE"), nullable=False)

@@ -3,12 +3,13 @@
 The number is encrypted (we must be able to send to it) and found by a keyed hash beside it
 (a blind index). Opting out (STOP) is recorded here and checked before anything is sent.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, String
 
-from bot.store.encrypted import EncryptedText
 from bot.common.clock import utc_now
+from bot.store.encrypted import EncryptedText
 from bot.store.models import Base, new_id
 
 

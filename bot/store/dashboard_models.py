@@ -4,6 +4,7 @@ seen, and messages waiting for a person's next conversation.
 Nothing here holds plan content. The label a coordinator gives a person at enrolment may be a
 name, so it is encrypted; enrolment codes and session tokens are kept only as hashes.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, String, UniqueConstraint

@@ -5,12 +5,13 @@ with a busy timeout so the rasa server, the action server and the worker can sha
 PostgreSQL needs nothing special. Each action or request does its work inside one
 `unit_of_work()`: commit on success, roll back on any error, so nothing is half-saved.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -39,7 +40,7 @@ def configure_engine(engine: Engine) -> Engine:
 
 def make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite:///"):
-        Path(database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(database_url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     # SQLite stays on SQLAlchemy 1.4's default NullPool (a connection per unit of work). Pooling
     # them was measured faster (docs/performance.md) but a pooled SQLite connection that keeps a
     # statement open also keeps its WAL read snapshot, so a long-lived process (the dashboard)

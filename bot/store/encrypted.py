@@ -4,6 +4,7 @@ Use `Column(EncryptedText)` for anything a person wrote and for phone numbers or
 addresses we must contact. Encrypted columns cannot be searched: look things up by a keyed
 hash column beside them (a blind index) instead.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.types import Text, TypeDecorator

@@ -6,12 +6,13 @@ a new version of what recovery means to them replaces the old one (which is kept
 `replaced_at`), and goals, steps and bucket items are marked removed rather than deleted, so
 the person can always see their history.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 
-from bot.store.encrypted import EncryptedText
 from bot.common.clock import utc_now
+from bot.store.encrypted import EncryptedText
 from bot.store.models import Base, new_id
 
 
@@ -145,7 +146,7 @@ class ReflectionAnswer(Base):
 
 
 class ReviewFlag(Base):
-    """"Review suggested": shown on the coordinator's dashboard, only with the person's consent.
+    """ "Review suggested": shown on the coordinator's dashboard, only with the person's consent.
 
     reason is a code (checkins_no_progress, no_update, said_stuck); it holds no health detail.
     """

@@ -5,6 +5,7 @@ that made it, so tries can be limited per identity and in all. When linking join
 into one, a PersonMerge row says so: the person left behind (and anything a later feature keeps
 for them) is never deleted, so nothing is silently lost.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, String

@@ -23,14 +23,16 @@ process's memory, where each change already runs without an await in the middle.
 Named in endpoints.yml as `bot.store.lock_store.AlongsideLockStore`; REDIS_URL and
 REDIS_KEY_PREFIX come from bot/settings.py.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import math
 import time
+from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, Callable, Optional, TypeVar
+from typing import Any, TypeVar
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
@@ -52,8 +54,8 @@ class AlongsideLockStore(LockStore):
     def __init__(
         self,
         endpoint_config: Any = None,
-        redis_url: Optional[str] = None,
-        key_prefix: Optional[str] = None,
+        redis_url: str | None = None,
+        key_prefix: str | None = None,
         **_: Any,
     ) -> None:
         settings = get_settings()
@@ -78,10 +80,10 @@ class AlongsideLockStore(LockStore):
         return self.key_prefix + conversation_id
 
     @staticmethod
-    def _parse(raw: Optional[bytes]) -> Optional[TicketLock]:
+    def _parse(raw: bytes | None) -> TicketLock | None:
         return TicketLock.from_dict(json.loads(raw)) if raw else None
 
-    def get_lock(self, conversation_id: str) -> Optional[TicketLock]:
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
         if self.red is None:
             return self._memory.get(conversation_id)
         return self._parse(self.red.get(self._key(conversation_id)))
@@ -101,7 +103,7 @@ class AlongsideLockStore(LockStore):
     # -- every change in one atomic step ----------------------------------------------------------
 
     def _change(
-        self, conversation_id: str, change: Callable[[Optional[TicketLock]], tuple[Optional[TicketLock], Result]]
+        self, conversation_id: str, change: Callable[[TicketLock | None], tuple[TicketLock | None, Result]]
     ) -> Result:
         """Apply `change` to the stored lock atomically. It returns the lock to store (None, or
         one without tickets, deletes it) and a result. In Redis it may run more than once."""
@@ -130,7 +132,7 @@ class AlongsideLockStore(LockStore):
         return results[0]
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def take(lock: Optional[TicketLock]) -> tuple[TicketLock, int]:
+        def take(lock: TicketLock | None) -> tuple[TicketLock, int]:
             lock = lock or self.create_lock(conversation_id)
             lock.remove_expired_tickets()
             return lock, lock.issue_ticket(lock_lifetime)
@@ -141,7 +143,7 @@ class AlongsideLockStore(LockStore):
             raise LockError(f"Could not issue a ticket for the conversation ({type(error).__name__}).") from error
 
     def update_lock(self, conversation_id: str) -> None:
-        def clear_expired(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
+        def clear_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock is not None:
                 lock.remove_expired_tickets()
             return lock, None
@@ -155,7 +157,7 @@ class AlongsideLockStore(LockStore):
         """Give the ticket back; the lock goes when no ticket is left (one step, so a ticket
         taken meanwhile by another server is never lost)."""
 
-        def give_back(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
+        def give_back(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock is not None:
                 lock.remove_ticket_for(ticket_number)
                 lock.remove_expired_tickets()
@@ -170,7 +172,9 @@ class AlongsideLockStore(LockStore):
         lock_lifetime: float = LOCK_LIFETIME,
         wait_time_in_seconds: float = WAIT_BETWEEN_TRIES_S,
     ) -> AsyncGenerator[TicketLock, None]:
-        async with super().lock(conversation_id, lock_lifetime, min(wait_time_in_seconds, WAIT_BETWEEN_TRIES_S)) as held:
+        async with super().lock(
+            conversation_id, lock_lifetime, min(wait_time_in_seconds, WAIT_BETWEEN_TRIES_S)
+        ) as held:
             yield held
 
 

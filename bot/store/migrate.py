@@ -3,6 +3,7 @@
 New revision (after changing bot/store/models.py):
     .venv/bin/python -m bot.store.migrate revision "what changed"
 """
+
 from __future__ import annotations
 
 import sys

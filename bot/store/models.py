@@ -8,6 +8,7 @@ A wellness and recovery plan (WRAP) is kept as items, one row per thing the pers
 the moment they say it. Items are never deleted while the plan exists: removing or changing one
 marks it removed (and a change points back to what it replaced), so the plan's history is kept.
 """
+
 from __future__ import annotations
 
 import enum

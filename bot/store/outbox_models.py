@@ -5,24 +5,25 @@ Queuing in the same transaction means a notification is never lost (if the chang
 so is the message) and never invented (if the change rolls back, so does the message). The
 idempotency key makes queuing the same message twice a no-op. Recipient and body are encrypted.
 """
+
 from __future__ import annotations
 
 import enum
 
 from sqlalchemy import Column, DateTime, Enum, ForeignKey, Index, Integer, String
 
-from bot.store.encrypted import EncryptedText
 from bot.common.clock import utc_now
+from bot.store.encrypted import EncryptedText
 from bot.store.models import Base, new_id
 
 
 class OutboxStatus(str, enum.Enum):
-    pending = "pending"      # waiting for its first or next attempt (see next_attempt_at)
-    sending = "sending"      # claimed by a worker; if it stays here the worker stopped mid-send
-    sent = "sent"            # the provider accepted it (provider_id says which message)
-    failed = "failed"        # gave up: permanent error or too many attempts (last_error says why)
-    unknown = "unknown"      # a worker stopped mid-send and the provider could not confirm it;
-                             # not resent automatically, so nobody is texted twice
+    pending = "pending"  # waiting for its first or next attempt (see next_attempt_at)
+    sending = "sending"  # claimed by a worker; if it stays here the worker stopped mid-send
+    sent = "sent"  # the provider accepted it (provider_id says which message)
+    failed = "failed"  # gave up: permanent error or too many attempts (last_error says why)
+    unknown = "unknown"  # a worker stopped mid-send and the provider could not confirm it;
+    # not resent automatically, so nobody is texted twice
     cancelled = "cancelled"  # no longer wanted (for example the person opted out of texts)
 
 

@@ -6,6 +6,7 @@ person asked is still being saved when the reply goes out; clearing it after tha
 nothing of it is left behind. Until then the request keeps the conversation ids (encrypted);
 after, it is the only trace kept: a random id and times, nothing about the person.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Integer, String

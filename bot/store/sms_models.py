@@ -6,12 +6,13 @@ retried webhook is acknowledged and not processed again, even after a restart. O
 text could not be answered (the action server was down) does it also keep the text and the
 number, encrypted, to answer it later; both are cleared once it is answered. `sms_choices` maps "1", "2"... to the button payloads of the last reply.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Integer, String
 
-from bot.store.encrypted import EncryptedText
 from bot.common.clock import utc_now
+from bot.store.encrypted import EncryptedText
 from bot.store.models import Base
 
 

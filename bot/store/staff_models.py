@@ -6,12 +6,13 @@ disabled the account, and where a content-free notification goes (an SMS number 
 address, encrypted). Failed sign-ins are counted per client address in SignInFailure, not on
 the account, so guessing from one place cannot lock the owner out everywhere.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, Index, String
 
-from bot.store.encrypted import EncryptedText
 from bot.common.clock import utc_now
+from bot.store.encrypted import EncryptedText
 from bot.store.models import Base, new_id
 
 

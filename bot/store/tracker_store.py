@@ -9,9 +9,10 @@ that column is encrypted (bot/store/encrypted.py), so the conversation history i
 from a copy of the database. Only the event type, intent and action names stay in clear, for
 Rasa's own queries. Rows written before encryption (plain JSON) are still read.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -64,10 +65,10 @@ class AlongsideTrackerStore(SQLTrackerStore):
 
     def __init__(
         self,
-        domain: Optional[Domain] = None,
-        event_broker: Optional[EventBroker] = None,
-        database_url: Optional[str] = None,
-        host: Optional[str] = None,  # Rasa passes endpoints.yml's `url` here; we use DATABASE_URL
+        domain: Domain | None = None,
+        event_broker: EventBroker | None = None,
+        database_url: str | None = None,
+        host: str | None = None,  # Rasa passes endpoints.yml's `url` here; we use DATABASE_URL
         **kwargs: Any,
     ) -> None:
         install_rasa_speedups()  # every rasa server builds this store: see bot/rasa_patches/speedups.py

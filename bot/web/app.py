@@ -6,6 +6,7 @@ staff.py, web_sessions.py); this module checks who is asking, parses forms stric
 templates (autoescaped) and sends every response with the headers in bot/web/security.py.
 No page uses a script. Errors are plain pages that say what to do, never a stack trace.
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,8 +41,6 @@ WEB_DIR = Path(__file__).resolve().parent
 MAX_REQUEST_BYTES = 16 * 1024
 PERSON_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 PRE_SESSION_MINUTES = 30
-
-
 
 
 def page(template: str, status: int = 200, **context: Any) -> response.HTTPResponse:
@@ -193,7 +192,11 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
             # Carers' messages about people who have since deleted their data stay for the team.
             kept = carers.messages_about_erased(session, who.staff_id, now)
         return page(
-            "caseload.html", signed_in=who, rows=rows, previous_visit_at=who.previous_visit_at, carer_unread=carer_unread,
+            "caseload.html",
+            signed_in=who,
+            rows=rows,
+            previous_visit_at=who.previous_visit_at,
+            carer_unread=carer_unread,
             kept_carer_messages=kept,
         )
 
@@ -211,7 +214,10 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
             return problem_page(404, signed_in=who)
         told = request.args.get("acknowledged")
         return page(
-            "person.html", signed_in=who, person=shown, carer_messages=from_carers,
+            "person.html",
+            signed_in=who,
+            person=shown,
+            carer_messages=from_carers,
             told=told if told in ("sms", "chat", "none") else None,
         )
 
@@ -248,7 +254,10 @@ def _sign_in_page(request: Request, notice: str | None = None, status: int = 200
     pre = security.new_pre_session_value()
     settings = get_settings()
     reply = page(
-        "sign_in.html", status=status, csrf_token=security.sign_in_csrf_token(pre), notice=notice,
+        "sign_in.html",
+        status=status,
+        csrf_token=security.sign_in_csrf_token(pre),
+        notice=notice,
         lockout_minutes=settings.sign_in_lockout_minutes,
     )
     security.set_cookie(reply, security.PRE_SESSION_COOKIE, pre, max_age=PRE_SESSION_MINUTES * 60)

@@ -4,6 +4,7 @@ The page's words come from content/webchat.yml and the crisis contacts from cont
 (with the local crisis line from settings), so the page says what every crisis reply says.
 Static files are served only from a fixed list, never from a path the request names.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,7 +39,8 @@ STATIC_FILES = {
 def chat_page_html() -> str:
     content = load_webchat_content()
     crisis = load_crisis_content(get_settings())
-    return render("webchat.html", 
+    return render(
+        "webchat.html",
         base=PAGE_PATH,
         page=content.page,
         status=content.status,

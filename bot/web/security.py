@@ -9,6 +9,7 @@
 - Before sign-in there is no session, so the sign-in form's CSRF token is an HMAC (SECRET_KEY)
   of a random value in a short-lived cookie (double submit, signed).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,7 @@ from urllib.parse import parse_qs
 from bot.settings import get_settings
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 MAX_FORM_FIELDS = 10
 MAX_FIELD_CHARS = 1024
@@ -86,8 +86,9 @@ def parse_form(content_type: str | None, body: bytes, allowed: set[str]) -> dict
         raise BadForm("The form was not sent in the usual way.")
     try:
         text = body.decode("utf-8")
-        fields = parse_qs(text, keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_FORM_FIELDS,
-                          errors="strict")
+        fields = parse_qs(
+            text, keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_FORM_FIELDS, errors="strict"
+        )
     except (UnicodeDecodeError, ValueError):
         raise BadForm("The form could not be read.") from None
     unknown = set(fields) - allowed

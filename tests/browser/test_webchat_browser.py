@@ -5,6 +5,7 @@ axe-core (from node_modules) checks the page against WCAG 2.0, 2.1 and 2.2 A and
 Needs /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it). Set
 ALONGSIDE_SKIP_BROWSER=1 to skip these on a machine without it.
 """
+
 from __future__ import annotations
 
 import os
@@ -79,7 +80,8 @@ class ChatPage:
         await self.page.wait_for_function(
             "n => document.getElementById('chat').dataset.turn === 'done'"
             " && document.querySelectorAll('#messages .message.bot').length > n",
-            arg=before, timeout=WAIT_MS,
+            arg=before,
+            timeout=WAIT_MS,
         )
         texts = await self.page.locator("#messages .message.bot").all_inner_texts()
         return "\n".join(texts[before:])

@@ -1,5 +1,6 @@
 """The plan and data export pages over real HTTP after the person asked to be erased: a clear
 404 "this link has expired", never a 500, and the link's token never in a log (issue 21.9)."""
+
 from __future__ import annotations
 
 import logging
@@ -11,13 +12,13 @@ from rasa.core.channels.channel import register
 from sanic import Sanic
 
 from bot.channels.plan_export import PlanExportChannel
-from bot.services.wrap import plan as wrap
-from bot.services.privacy.erasure import carry_out, request_erasure
-from bot.services.wrap.export_links import DATA_EXPORT, make_export_token
-from bot.services.people.lookup import person_for_address
-from bot.services.wrap.content import load_wrap_content
-from bot.store.db import unit_of_work
 from bot.common.clock import utc_now
+from bot.services.people.lookup import person_for_address
+from bot.services.privacy.erasure import carry_out, request_erasure
+from bot.services.wrap import plan as wrap
+from bot.services.wrap.content import load_wrap_content
+from bot.services.wrap.export_links import DATA_EXPORT, make_export_token
+from bot.store.db import unit_of_work
 from tests.support.sms import free_port
 
 
@@ -31,9 +32,11 @@ async def pages(migrated_database):
     await server.startup()
     await server.start_serving()
     async with aiohttp.ClientSession() as http:
+
         async def get(path: str) -> tuple[int, str]:
             async with http.get(f"http://127.0.0.1:{port}/webhooks/plan{path}") as answer:
                 return answer.status, await answer.text()
+
         yield get
     server.close()
 

@@ -1,6 +1,7 @@
 """The SMS channel over real HTTP, with the trained agent and real Twilio signatures: who is let
 in, each text processed once (also across a restart), STOP/START/HELP, crisis first, numbered
 choices, no "/intent" injection, the number never the sender id, delivery reports."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,14 +10,14 @@ import itertools
 import pytest
 from sqlalchemy import select, text
 
+from bot.common.clock import utc_now
+from bot.common.sms_text import is_gsm7
 from bot.services.messaging.reach import contact_for_number
 from bot.services.sms.content import load_sms_content
 from bot.services.sms.inbound import sender_id_for
-from bot.common.sms_text import is_gsm7
 from bot.services.sms.turns import reply_key_prefix
 from bot.settings import get_settings
 from bot.store.db import get_engine, unit_of_work
-from bot.common.clock import utc_now
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
 from bot.store.sms_models import SmsInboundMessage
 from tests.support.sms import STATUS, WEBHOOK, SmsServer, new_sid
@@ -40,9 +41,13 @@ async def server(agent):
 
 def queued(sid: str) -> list[OutboxMessage]:
     with unit_of_work() as session:
-        messages = session.execute(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key.startswith(reply_key_prefix(sid)))
-        ).scalars().all()
+        messages = (
+            session.execute(
+                select(OutboxMessage).where(OutboxMessage.idempotency_key.startswith(reply_key_prefix(sid)))
+            )
+            .scalars()
+            .all()
+        )
     return sorted(messages, key=lambda message: int(message.idempotency_key.rsplit(":", 1)[1]))
 
 
@@ -130,8 +135,12 @@ async def test_behind_a_proxy_the_url_comes_from_public_base_url(server, number,
 
 
 async def test_with_twilio_configured_only_its_auth_token_signs(server, number, monkeypatch):
-    with_settings(monkeypatch, twilio_account_sid="AC" + "1" * 32, twilio_auth_token="real-twilio-token",
-                  twilio_number="+447700900000")
+    with_settings(
+        monkeypatch,
+        twilio_account_sid="AC" + "1" * 32,
+        twilio_auth_token="real-twilio-token",
+        twilio_number="+447700900000",
+    )
     _, answer = await server.text(number, "hello")  # the development token
     assert answer.status == 403
     sid = new_sid()
@@ -210,8 +219,8 @@ async def test_stop_also_stops_the_plan_question_in_progress(server, number):
     await server.text(number, "yes")  # opts back in; not taken as a plan answer
     sid, _ = await server.text(number, "noise")  # no longer inside the plan
     with unit_of_work() as session:
-        from bot.services.wrap import plan as wrap
         from bot.services.people.lookup import person_for_address
+        from bot.services.wrap import plan as wrap
 
         plan = wrap.plan_for(session, person_for_address(session, "sms", sender_id_for(number)).id)
         assert [item.text for item in wrap.current_items(session, plan)] == ["crowds"]
@@ -370,11 +379,13 @@ async def test_the_replies_reach_twilio_through_the_worker_once(server, number, 
     from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, FakeTwilio
 
     sid, _ = await server.text(number, "hello")
-    settings = dataclasses.replace(get_settings(), twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
-                                   twilio_number=TWILIO_NUMBER)
+    settings = dataclasses.replace(
+        get_settings(), twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN, twilio_number=TWILIO_NUMBER
+    )
     with FakeTwilio() as fake:
-        senders = dispatch.Senders(sms=TwilioSender(settings, http_client=fake.http_client()),
-                                 email=EmailSinkSender(tmp_path / "email.jsonl"))
+        senders = dispatch.Senders(
+            sms=TwilioSender(settings, http_client=fake.http_client()), email=EmailSinkSender(tmp_path / "email.jsonl")
+        )
         await asyncio.to_thread(dispatch.run_once, None, senders)  # blocking: off the event loop
         await asyncio.to_thread(dispatch.run_once, None, senders)
         sent = [message["body"] for message in fake.sent_to(number)]

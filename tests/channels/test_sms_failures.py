@@ -1,6 +1,7 @@
 """SMS crisis replies that must always leave, and turns that fail on our side (issue 21, 1, 2
 and 4): over real HTTP with Twilio signatures, the trained agent, and a real refused connection
 where the action server should be."""
+
 from __future__ import annotations
 
 import itertools
@@ -10,13 +11,13 @@ import pytest
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import select, update
 
-from bot.services.privacy import audit
-from bot.services.wrap import plan as wrap
+from bot.common.clock import utc_now
 from bot.services.people.lookup import person_for_address
+from bot.services.privacy import audit
 from bot.services.sms.content import load_sms_content
 from bot.services.sms.inbound import sender_id_for
+from bot.services.wrap import plan as wrap
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
 from bot.store.sms_models import SmsInboundMessage
 from tests.support.sms import SmsServer, free_port
@@ -41,16 +42,19 @@ async def server(agent):
 @pytest.fixture
 def action_server_down(agent, monkeypatch):
     """Nothing listens where the action server should be: every custom action is refused."""
-    monkeypatch.setattr(agent.processor, "action_endpoint",
-                        EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook"))
+    monkeypatch.setattr(
+        agent.processor, "action_endpoint", EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
+    )
     return agent
 
 
 def messages_for(sid: str) -> list[OutboxMessage]:
     with unit_of_work() as session:
-        found = session.execute(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key.contains(f":{sid}:"))
-        ).scalars().all()
+        found = (
+            session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.contains(f":{sid}:")))
+            .scalars()
+            .all()
+        )
     return sorted(found, key=lambda message: message.idempotency_key)
 
 
@@ -73,7 +77,8 @@ def person_of(number: str) -> str:
 def make_kept_texts_due() -> None:
     with unit_of_work() as session:
         session.execute(
-            update(SmsInboundMessage).where(SmsInboundMessage.retry_after.is_not(None))
+            update(SmsInboundMessage)
+            .where(SmsInboundMessage.retry_after.is_not(None))
             .values(retry_after=utc_now() - timedelta(seconds=1))
         )
 
@@ -134,8 +139,9 @@ async def test_a_crisis_message_while_the_action_server_is_down_gets_the_contact
 async def test_an_answer_given_mid_form_while_down_is_saved_when_the_server_is_back(server, agent, number, monkeypatch):
     await server.text(number, "I want to write down my triggers")
     working = agent.processor.action_endpoint
-    monkeypatch.setattr(agent.processor, "action_endpoint",
-                        EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook"))
+    monkeypatch.setattr(
+        agent.processor, "action_endpoint", EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
+    )
     sid, _ = await server.text(number, "loud crowds")
     assert inbound(sid).answered_at is None
     monkeypatch.setattr(agent.processor, "action_endpoint", working)  # the launcher restarted it

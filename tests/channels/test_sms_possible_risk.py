@@ -2,6 +2,7 @@
 and "Are you safe right now?" leave at once as a crisis reply; "yes" carries on (fresh and in a
 plan question); "no" gets the full crisis reply; after STOP the full crisis reply comes without
 a question nobody would read the answer to; the action server down changes none of it."""
+
 from __future__ import annotations
 
 import itertools
@@ -13,9 +14,9 @@ from sqlalchemy import select
 from bot.services.sms.inbound import sender_id_for
 from bot.store.db import unit_of_work
 from bot.store.outbox_models import OutboxMessage
+from tests.conversations.test_possible_risk import ASKS, FULL_CRISIS, POSSIBLE
 from tests.support.plan import saved_items
 from tests.support.sms import SmsServer, free_port
-from tests.conversations.test_possible_risk import ASKS, FULL_CRISIS, POSSIBLE
 
 pytestmark = pytest.mark.slow
 
@@ -36,9 +37,11 @@ async def server(agent):
 
 def messages_for(sid: str) -> list[OutboxMessage]:
     with unit_of_work() as session:
-        found = session.execute(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key.contains(f":{sid}:"))
-        ).scalars().all()
+        found = (
+            session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.contains(f":{sid}:")))
+            .scalars()
+            .all()
+        )
     return sorted(found, key=lambda message: message.idempotency_key)
 
 
@@ -93,7 +96,9 @@ async def test_after_stop_possible_risk_gets_the_full_crisis_reply_without_a_que
 async def test_possible_risk_while_the_action_server_is_down_still_gets_the_contacts_and_the_question(
     server, agent, number, monkeypatch
 ):
-    monkeypatch.setattr(agent.processor, "action_endpoint", EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook"))
+    monkeypatch.setattr(
+        agent.processor, "action_endpoint", EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
+    )
     sid, _ = await server.text(number, POSSIBLE)
     assert has_contacts(bodies(sid)) and ASKS in bodies(sid)
     sid, _ = await server.text(number, "no")

@@ -1,5 +1,6 @@
 """The web chat channel on the real running server: the page, its cookie, Socket.IO, isolation
 between conversations, reloads and bad input. (The browser itself: tests/browser/.)"""
+
 from __future__ import annotations
 
 import re
@@ -51,8 +52,15 @@ def test_the_page_has_a_strict_policy_a_safe_cookie_and_the_crisis_contacts(runn
 
 @pytest.mark.parametrize(
     ("name", "status"),
-    [("webchat.js", 200), ("webchat.css", 200), ("socket.io.min.js", 200), ("favicon.svg", 200),
-     ("nothing.js", 404), ("..%2Fchat_page.py", 404), ("..%2F..%2Fsettings.py", 404)],
+    [
+        ("webchat.js", 200),
+        ("webchat.css", 200),
+        ("socket.io.min.js", 200),
+        ("favicon.svg", 200),
+        ("nothing.js", 404),
+        ("..%2Fchat_page.py", 404),
+        ("..%2F..%2Fsettings.py", 404),
+    ],
 )
 def test_only_the_pages_own_files_are_served(running_app, name, status):
     code, headers, body = fetch(f"{running_app.base_url}/webhooks/webchat/static/{name}")
@@ -97,7 +105,9 @@ async def test_a_reload_keeps_the_conversation(running_app):
         shown = await after.say("show my triggers")
         assert "crowds" in shown and "loud music" in shown
     # A browser without the cookie starts a conversation of its own.
-    assert conversation_for_cookie(page_cookie(running_app.base_url), now()) != conversation_for_cookie(first_cookie, now())
+    assert conversation_for_cookie(page_cookie(running_app.base_url), now()) != conversation_for_cookie(
+        first_cookie, now()
+    )
 
 
 async def test_a_client_cannot_join_another_conversation(running_app):
@@ -202,10 +212,18 @@ def text_from_phone(running_app, number: str, body: str) -> str:
 
     from bot.settings import PROJECT_ROOT
 
-    environment = {**os.environ, "RASA_PORT": str(running_app.port), "DATABASE_URL": f"sqlite:///{running_app.database}"}
+    environment = {
+        **os.environ,
+        "RASA_PORT": str(running_app.port),
+        "DATABASE_URL": f"sqlite:///{running_app.database}",
+    }
     result = subprocess.run(
         [sys.executable, "-m", "bot", "sms", body, "--from", number],
-        cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout

@@ -1,15 +1,15 @@
 """The stress bucket as a conversation: three list questions saved as given, left and resumed,
 copied into the WRAP only after a yes, shown back, and drawn in the plan export."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import pytest
 
-from bot.services.recovery import bucket
-
-from bot.services.wrap import plan as wrap
 from bot.services.people.lookup import person_for_address
+from bot.services.recovery import bucket
+from bot.services.wrap import plan as wrap
 from bot.services.wrap.export import plan_html
 from bot.store.db import unit_of_work
 from tests.support.plan import saved_items

@@ -2,6 +2,7 @@
 database: what a carer can be told, linking by a code the person gives, seeing exactly what
 was shared (and nothing once it is taken back), leaving a message for the care team, support
 for carers, and no path through the carer flows that reveals anything without consent."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,8 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.services.carers.carers import carers_content, what_a_carer_can_be_told
 from bot.common.sms_text import gsm7_length, gsm7_problem
+from bot.services.carers.carers import carers_content, what_a_carer_can_be_told
 from bot.settings import PROJECT_ROOT
 from bot.store.carer_models import CarerMessage
 from bot.store.db import unit_of_work
@@ -159,9 +160,7 @@ async def test_a_carers_message_reaches_the_coordinator_without_the_persons_cons
     assert "passed this to their care coordinator, Sam" in reply and "may not be able to tell you" in reply
     assert "999" in reply  # not watched all the time
     with unit_of_work() as session:
-        message = session.execute(
-            select(CarerMessage).where(CarerMessage.about_person_id == person_id)
-        ).scalar_one()
+        message = session.execute(select(CarerMessage).where(CarerMessage.about_person_id == person_id)).scalar_one()
         assert message.text == "he has stopped taking his tablets" and message.coordinator_id == coordinator_id
         note = session.execute(
             select(OutboxMessage).where(OutboxMessage.idempotency_key == f"carer-message:{message.id}")
@@ -174,7 +173,9 @@ async def test_asking_to_leave_a_message_asks_for_it_and_crisis_words_are_never_
     username, _ = make_coordinator(name="Sam", notify="email")
     enrol(username, person_id)
     await linked_carer(person, carer, "nothing")
-    assert "What would you like the care team to know?" in await carer.say_text("I want to leave a message for the care team")
+    assert "What would you like the care team to know?" in await carer.say_text(
+        "I want to leave a message for the care team"
+    )
     crisis = await carer.say_text("my son says he wants to kill himself")
     assert all(contact in crisis for contact in CONTACTS)
     with unit_of_work() as session:

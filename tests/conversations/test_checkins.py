@@ -1,6 +1,7 @@
 """Check-ins end to end: chosen in conversation, sent by the scheduler with `now` moved forward
 (time travel, no sleeping), answered by SMS as an ordinary message, seen in the history; and
 the stuck rule, from three "same" check-ins to a reflection and a review flag with consent."""
+
 from __future__ import annotations
 
 import uuid
@@ -9,12 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.services.recovery import checkins
-
-from bot.services.recovery import stuck
 from bot.common.clock import as_utc
-from bot.services.people.lookup import person_for_address
 from bot.services.messaging.reach import remember_sms_number
+from bot.services.people.lookup import person_for_address
+from bot.services.recovery import checkins, stuck
 from bot.store.consent_models import ConsentRecord
 from bot.store.db import unit_of_work
 from bot.store.goals_models import CheckIn, ReviewFlag
@@ -75,9 +74,7 @@ async def test_check_ins_chosen_sent_by_sms_and_answered_with_a_number(agent):
     assert len(asked) == 1 and asked[0].channel == "sms"
     person_id = person_id_of(person)
     with unit_of_work() as session:
-        body = session.execute(
-            select(OutboxMessage.body).where(OutboxMessage.person_id == person_id)
-        ).scalar_one()
+        body = session.execute(select(OutboxMessage.body).where(OutboxMessage.person_id == person_id)).scalar_one()
     assert "Reply 1 better, 2 same or 3 worse" in body
     text = await person.say_text("2")
     assert "anything you want to add" in text.lower()

@@ -1,17 +1,15 @@
 """A code sent while a question is waiting (to link a phone, join a caseload or link as a
 carer) is dealt with by its own action and never saved as the answer; the same question is
 asked again and the next real answer is saved. Whole conversations with the trained model."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.services.recovery import bucket
-
-from bot.services.recovery import goals
-
-from bot.services.recovery import meaning as recovery
 from bot.services.carers.carers import carers_content
 from bot.services.people.lookup import person_for_address
+from bot.services.recovery import bucket, goals
+from bot.services.recovery import meaning as recovery
 from bot.store.db import unit_of_work
 
 pytestmark = pytest.mark.slow

@@ -1,5 +1,6 @@
 """Sharing the plan with a care coordinator, in whole conversations: asked, shown, answered,
 remembered, withdrawn, reviewed, and paused by a crisis like everything else."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,14 +9,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.common.clock import utc_now
 from bot.services.consent import ledger as consent
-
-from bot.services.wrap import plan as wrap
 from bot.services.consent.content import load_consent_content
 from bot.services.people.lookup import person_for_address
+from bot.services.wrap import plan as wrap
 from bot.store.consent_models import ConsentDecision, ConsentRecord, ShareEvent
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.store.outbox_models import OutboxMessage
 from tests.support.caseloads import add_coordinator, enrol
 from tests.support.in_process import Conversation
@@ -31,7 +31,9 @@ def _person_id(conversation: Conversation) -> str:
         return person_for_address(session, conversation.channel, conversation.sender_id).id
 
 
-def with_coordinator(conversation: Conversation, name: str = "Sam", address: str | None = "+447700900001") -> tuple[str, str]:
+def with_coordinator(
+    conversation: Conversation, name: str = "Sam", address: str | None = "+447700900001"
+) -> tuple[str, str]:
     """Put the person in this conversation on a coordinator's caseload."""
     with unit_of_work() as session:
         person_id = person_for_address(session, conversation.channel, conversation.sender_id).id

@@ -1,4 +1,5 @@
 """The crisis turn through the whole agent: at any moment, inside a form, when things fail."""
+
 from __future__ import annotations
 
 import uuid
@@ -15,7 +16,6 @@ CONTACTS = ["999", "NHS 111", "116 123", "85258"]
 
 def has_contacts(text: str) -> bool:
     return all(contact in text for contact in CONTACTS)
-
 
 
 async def test_crisis_language_at_the_very_start_gets_the_contacts(conversation):

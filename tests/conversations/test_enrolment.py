@@ -1,5 +1,6 @@
 """Joining a care coordinator's caseload by sending an enrolment code in the conversation,
 with the code made by the admin command, as an administrator and a person would do it."""
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,13 @@ pytestmark = pytest.mark.slow
 def coordinator_with_code(name: str = "Sam") -> tuple[str, str]:
     """A coordinator made with the admin command, and a code from it: (person id, code)."""
     username = f"conv.{uuid.uuid4().hex[:8]}"
-    assert admin(["create-coordinator", username, "--name", name, "--notify", "email",
-                  "--address", "sam@example.org"], out=io.StringIO()) == 0
+    assert (
+        admin(
+            ["create-coordinator", username, "--name", name, "--notify", "email", "--address", "sam@example.org"],
+            out=io.StringIO(),
+        )
+        == 0
+    )
     printed = io.StringIO()
     assert admin(["enrol-code", username, "--label", "A.B."], out=printed) == 0
     code = re.search(r"Enrolment code: ([A-Z]{4}-[0-9]{4})", printed.getvalue()).group(1)

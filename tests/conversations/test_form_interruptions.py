@@ -1,6 +1,7 @@
 """Said in the middle of a question, never saved as the answer (issue 21.11): a request is done
 and a remark acknowledged, then the same question comes back; the next real answer is saved.
 Whole conversations with the trained model; content/form_interruptions.yml is the list."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,8 +44,12 @@ async def test_the_crisis_numbers_asked_for_inside_a_goal_then_the_goal_question
     assert goal_texts(conversation) == ["get back to swimming"]
 
 
-@pytest.mark.parametrize(("remark", "acknowledged"), [("thank you", "You're welcome."), ("are you a bot?", "computer program")])
-async def test_a_remark_in_the_triggers_question_is_acknowledged_and_the_question_comes_back(conversation, remark, acknowledged):
+@pytest.mark.parametrize(
+    ("remark", "acknowledged"), [("thank you", "You're welcome."), ("are you a bot?", "computer program")]
+)
+async def test_a_remark_in_the_triggers_question_is_acknowledged_and_the_question_comes_back(
+    conversation, remark, acknowledged
+):
     await conversation.say("I want to write down my triggers")
     text = await conversation.say_text(remark)
     assert acknowledged in text

@@ -1,5 +1,6 @@
 """Goals, what recovery means to me, and the care coordination tour, as whole conversations
 over plain text: each answer saved as it is given, every flow can be left and resumed."""
+
 from __future__ import annotations
 
 from uuid import uuid4
@@ -7,9 +8,9 @@ from uuid import uuid4
 import pytest
 
 from bot.services.information import tour
+from bot.services.people.lookup import person_for_address
 from bot.services.recovery import goals
 from bot.services.recovery import meaning as recovery
-from bot.services.people.lookup import person_for_address
 from bot.store.db import unit_of_work
 from bot.store.models import CaseloadEntry, Person, Role
 from bot.store.staff_models import StaffAccount

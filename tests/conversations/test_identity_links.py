@@ -1,5 +1,6 @@
 """One identity, by conversation: a code asked for on one channel and sent from the other
 gives both channels one person and one plan; bad codes get kind replies."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
+from bot.security.pseudonyms import keyed_hash
 from bot.services.people.code_tries import SOURCE_METADATA_KEY, source_key
 from bot.services.people.identity_links import CODE_PURPOSE
-from bot.security.pseudonyms import keyed_hash
 from bot.services.wrap.content import load_wrap_content
 from bot.settings import get_settings
 from bot.store.db import unit_of_work

@@ -1,5 +1,6 @@
 """A message kept for a person who could not be texted ("Sam has read ...") is shown at their
 next hello, once."""
+
 from __future__ import annotations
 
 from bot.services.messaging.notices import leave_notice

@@ -1,4 +1,5 @@
 """Finding peer support in a plain-text conversation, for a service user and for a carer."""
+
 from __future__ import annotations
 
 import uuid
@@ -14,7 +15,6 @@ pytestmark = pytest.mark.slow
 
 def names(text: str) -> list[str]:
     return [service.name for service in load_directory() if service.name in text]
-
 
 
 async def test_a_service_user_asks_for_a_hearing_voices_group_gives_an_area_and_saves_one(agent):

@@ -1,4 +1,5 @@
 """Seeing, downloading and deleting your data, by conversation."""
+
 from __future__ import annotations
 
 import json
@@ -78,8 +79,15 @@ async def test_delete_erases_every_trace_and_tells_the_coordinator_without_conte
         coordinator = Person(role=Role.coordinator)
         session.add(coordinator)
         session.flush()
-        session.add(StaffAccount(person_id=coordinator.id, username=f"sam-{uuid.uuid4().hex[:8]}", display_name="Sam",
-                                 notify_channel="email", notify_address="sam@example.nhs.uk"))
+        session.add(
+            StaffAccount(
+                person_id=coordinator.id,
+                username=f"sam-{uuid.uuid4().hex[:8]}",
+                display_name="Sam",
+                notify_channel="email",
+                notify_address="sam@example.nhs.uk",
+            )
+        )
         session.add(CaseloadEntry(coordinator_id=coordinator.id, service_user_id=person_id))
         coordinator_id = coordinator.id
     assert marker in everything_stored()
@@ -99,14 +107,20 @@ async def test_delete_erases_every_trace_and_tells_the_coordinator_without_conte
     # remember that someone was here.
     assert person_id not in everything_stored(leave_out=frozenset({"erasure_requests", "audit_entries"}))
     with unit_of_work() as session:
-        actions = session.execute(
-            select(AuditEntry.action).where(AuditEntry.subject_person_id == person_id).order_by(AuditEntry.seq)
-        ).scalars().all()
+        actions = (
+            session.execute(
+                select(AuditEntry.action).where(AuditEntry.subject_person_id == person_id).order_by(AuditEntry.seq)
+            )
+            .scalars()
+            .all()
+        )
     assert actions[-2:] == ["erasure_requested", "data_erased"]
     with unit_of_work() as session:
         assert session.get(Person, person_id) is None
         notice = session.execute(
-            select(OutboxMessage).where(OutboxMessage.person_id == coordinator_id, OutboxMessage.purpose == "erasure_notice")
+            select(OutboxMessage).where(
+                OutboxMessage.person_id == coordinator_id, OutboxMessage.purpose == "erasure_notice"
+            )
         ).scalar_one()
         assert notice.recipient == "sam@example.nhs.uk" and marker not in notice.body and "allotment" not in notice.body
     # Writing again starts fresh.

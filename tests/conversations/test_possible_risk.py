@@ -2,6 +2,7 @@
 1e, 2): the contacts and "Are you safe right now?"; "yes" carries on where the person was, fresh,
 in a WRAP question and in a carer's message; anything else gets the full crisis reply; the last
 few messages raise the risk; a goodbye after low mood is gentle; questions are not alarms."""
+
 from __future__ import annotations
 
 import uuid
@@ -86,7 +87,9 @@ async def test_a_carer_is_asked_about_the_person_and_yes_brings_their_message_qu
     username, _ = make_coordinator(name="Sam", notify="email")
     enrol(username, person_id)
     await linked_carer(person, carer, "nothing")
-    assert "What would you like the care team to know?" in await carer.say_text("I want to leave a message for the care team")
+    assert "What would you like the care team to know?" in await carer.say_text(
+        "I want to leave a message for the care team"
+    )
     asked = await carer.say_text("my son says he feels completely hopeless")
     assert has_contacts(asked) and "Are they safe right now?" in asked
     again = await carer.say_text("yes")
@@ -146,7 +149,9 @@ async def test_a_crisis_line_question_gets_the_contacts_plainly(conversation, qu
     assert FULL_CRISIS not in reply and ASKS not in reply
 
 
-async def test_possible_risk_gets_the_contacts_when_the_action_server_and_database_are_down(trained_model, migrated_database):
+async def test_possible_risk_gets_the_contacts_when_the_action_server_and_database_are_down(
+    trained_model, migrated_database
+):
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
     from sqlalchemy import create_engine
@@ -157,7 +162,9 @@ async def test_possible_risk_gets_the_contacts_when_the_action_server_and_databa
     tracker_store.engine.dispose()
     tracker_store.engine = create_engine("sqlite:////nonexistent-folder/alongside.db")
     agent = Agent.load(
-        str(trained_model), action_endpoint=EndpointConfig(url="http://127.0.0.1:9/webhook"), tracker_store=tracker_store,
+        str(trained_model),
+        action_endpoint=EndpointConfig(url="http://127.0.0.1:9/webhook"),
+        tracker_store=tracker_store,
     )
     person = Conversation(agent, sender_id=f"down-{uuid.uuid4()}")
     replies = await person.say(POSSIBLE)

@@ -1,6 +1,7 @@
 """A quick reply in the web chat sends the button's title as text, read by NLU like any words
 (a payload such as "/affirm" would skip NLU and the crisis detector). So every button's title
 must be understood as the intent its payload names."""
+
 from __future__ import annotations
 
 import json

@@ -5,6 +5,7 @@ delivered until START. So every flow that once said "stop" now says "done", and 
 conversations on the sms channel show that "done" ends the care coordination tour, a WRAP
 form with nothing lost (a carer's message: tests/conversations/test_carers.py), and that the person can go on afterwards.
 """
+
 from __future__ import annotations
 
 import uuid

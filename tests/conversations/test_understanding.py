@@ -1,6 +1,7 @@
 """Whole conversations through the shared normaliser (bot/language/normalise.py,
 bot/nlu/text_normaliser.py): the classifier reads one spelling of each word, and what the
 person typed is still what is saved, on web chat and SMS alike."""
+
 from __future__ import annotations
 
 import uuid

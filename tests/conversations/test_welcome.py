@@ -1,11 +1,12 @@
 """The first conversation: greeting, who it is for, what Alongside can do, never a dead end."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from bot.services.people.lookup import IDENTITY_PURPOSE
 from bot.security.pseudonyms import keyed_hash
+from bot.services.people.lookup import IDENTITY_PURPOSE
 from bot.store.db import unit_of_work
 from bot.store.models import ChannelIdentity, Role
 

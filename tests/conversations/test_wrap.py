@@ -1,4 +1,5 @@
 """Building a WRAP by conversation: saved as you go, resumable, reviewable, exportable."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,6 @@ from tests.support.in_process import Conversation
 from tests.support.plan import plan_position, saved_items
 
 pytestmark = pytest.mark.slow
-
-
 
 
 def prompt_of(question_id: str) -> str:
@@ -176,7 +175,9 @@ async def test_every_section_can_be_completed_by_plain_text(agent, channel, sect
     replies = await person.say(f"I want to do my {section.keywords[0]}")
     for number, question in enumerate(section.questions):
         assert question.prompt in "\n".join(r.text for r in replies), question.id
-        replies = await person.say(f"answer {number} one, answer {number} two" if question.is_list else f"answer {number}")
+        replies = await person.say(
+            f"answer {number} one, answer {number} two" if question.is_list else f"answer {number}"
+        )
         assert saved_items(person, question.id), question.id  # saved the moment it was given
         if question.is_list:
             replies += await person.say("that's all")

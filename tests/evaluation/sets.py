@@ -1,4 +1,5 @@
 """The crisis evaluation sets, read once for the detector's test and the whole-agent test."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -2,6 +2,7 @@
 evaluation, never tuned to. It measures, and fails only on what the context rule itself owns:
 it must catch crisis cases that single messages miss, and never make an ordinary conversation
 an alarm (a raise needs risk language somewhere in it)."""
+
 from __future__ import annotations
 
 from collections import Counter

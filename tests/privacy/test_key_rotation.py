@@ -1,5 +1,6 @@
 """Key rotation: after `keys rotate`, the old key can be removed and everything still reads.
 Runs on a database of its own, so the rest of the suite never meets the rotated key."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bot.security import encryption
-
 from bot.services.messaging import outbox
 from bot.services.privacy.key_rotation import rotate_all
 from bot.settings import get_settings
@@ -47,8 +47,13 @@ def test_rotation_moves_every_table_to_the_new_key(own_database, use_keys):
         session.add(person)
         session.flush()
         message_id = outbox.enqueue(
-            session, channel="sms", recipient="+447700900999", body="rotate me",
-            idempotency_key="rotate", purpose="reply", person_id=person.id,
+            session,
+            channel="sms",
+            recipient="+447700900999",
+            body="rotate me",
+            idempotency_key="rotate",
+            purpose="reply",
+            person_id=person.id,
         ).id
     with own_database.begin() as connection:
         connection.execute(

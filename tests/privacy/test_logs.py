@@ -1,5 +1,6 @@
 """No personal data in logs: at the level Alongside runs (INFO), nothing a person says reaches a
 log line or the console, including words that trigger the crisis reply and plan answers."""
+
 from __future__ import annotations
 
 import logging
@@ -24,7 +25,7 @@ async def test_conversation_text_never_reaches_the_logs(conversation, info_loggi
         "I want to make a wellness plan",
         f"{marker} reading in the garden",
         f"I want to end it all {marker}",
-        f"/greet{{\"name\": \"{marker}\"}}",
+        f'/greet{{"name": "{marker}"}}',
         f"zxqv {marker} plimbo",
     ):
         await conversation.say(text)

@@ -1,5 +1,6 @@
 """Conversation history is forgotten after the retention period, never from a conversation
 still going on, and never the plan."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Care coordinators and caseloads, set up inside a session the test already holds."""
+
 from __future__ import annotations
 
 import uuid
@@ -34,7 +35,9 @@ def add_coordinator(
     return person.id
 
 
-def enrol(session: Session, coordinator_id: str, service_user_id: str, started_at: datetime | None = None) -> CaseloadEntry:
+def enrol(
+    session: Session, coordinator_id: str, service_user_id: str, started_at: datetime | None = None
+) -> CaseloadEntry:
     entry = CaseloadEntry(
         coordinator_id=coordinator_id, service_user_id=service_user_id, started_at=started_at or utc_now()
     )

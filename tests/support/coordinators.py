@@ -1,18 +1,17 @@
 """Coordinators, people on their caseloads and things shared, made straight in the database."""
+
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from bot.services.people import enrolment
-
-from bot.services.staff import accounts as staff
-
-from bot.services.wrap import plan as wrap
+from bot.common.clock import utc_now
 from bot.services.messaging.reach import remember_sms_number
+from bot.services.people import enrolment
+from bot.services.staff import accounts as staff
+from bot.services.wrap import plan as wrap
 from bot.store.consent_models import ConsentDecision, ConsentRecord, RecipientKind, ShareEvent
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.store.models import Person, Role
 
 PASSWORD = "a long enough test password"
@@ -58,14 +57,29 @@ def save_plan(person_id: str, answers: dict[str, str], channel: str = "sms") -> 
             wrap.save_answer(session, plan, question_id, text, channel)
 
 
-def consent(person_id: str, coordinator_id: str, category: str, decision: str = "granted",
-            at: datetime | None = None, review_due_at: datetime | None = None) -> None:
+def consent(
+    person_id: str,
+    coordinator_id: str,
+    category: str,
+    decision: str = "granted",
+    at: datetime | None = None,
+    review_due_at: datetime | None = None,
+) -> None:
     with unit_of_work() as session:
-        session.add(ConsentRecord(
-            person_id=person_id, recipient_kind=RecipientKind.coordinator, recipient_id=coordinator_id,
-            category=category, decision=ConsentDecision(decision), purpose="care coordination",
-            wording="test wording", channel="sms", recorded_at=at or utc_now(), review_due_at=review_due_at,
-        ))
+        session.add(
+            ConsentRecord(
+                person_id=person_id,
+                recipient_kind=RecipientKind.coordinator,
+                recipient_id=coordinator_id,
+                category=category,
+                decision=ConsentDecision(decision),
+                purpose="care coordination",
+                wording="test wording",
+                channel="sms",
+                recorded_at=at or utc_now(),
+                review_due_at=review_due_at,
+            )
+        )
 
 
 def share(person_id: str, coordinator_id: str, categories: list[str], at: datetime | None = None) -> str:
@@ -74,7 +88,9 @@ def share(person_id: str, coordinator_id: str, categories: list[str], at: dateti
         consent(person_id, coordinator_id, category, at=at)
     with unit_of_work() as session:
         event = ShareEvent(
-            person_id=person_id, coordinator_id=coordinator_id, categories=",".join(categories),
+            person_id=person_id,
+            coordinator_id=coordinator_id,
+            categories=",".join(categories),
             created_at=at or utc_now(),
         )
         session.add(event)

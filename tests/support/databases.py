@@ -1,9 +1,10 @@
 """A database of a test's own (SQLite file, migrated), for tests that damage or race it."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy.orm import Session, sessionmaker
 

@@ -1,5 +1,6 @@
 """A tiny local SMTP server (enough of RFC 5321 for smtplib), so email delivery is tested
 through Python's real smtplib over a real socket."""
+
 from __future__ import annotations
 
 import socketserver
@@ -62,7 +63,7 @@ class FakeSmtp:
     def port(self) -> int:
         return self.server.server_address[1]
 
-    def __enter__(self) -> "FakeSmtp":
+    def __enter__(self) -> FakeSmtp:
         self.thread.start()
         return self
 

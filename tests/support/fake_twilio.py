@@ -7,6 +7,7 @@ text and still answer 500 or hang up (`fail_next(ACCEPT_THEN_500, ACCEPT_THEN_HA
 hold a create after recording it and never answer (a worker killed while Twilio had already
 accepted the text).
 """
+
 from __future__ import annotations
 
 import base64
@@ -46,7 +47,7 @@ class FakeTwilio:
         self.failures: deque = deque()
         self.list_failures: deque[int] = deque()
         self.hold_creates_to: str | None = None
-        self.held = threading.Event()       # set when a held create has been recorded
+        self.held = threading.Event()  # set when a held create has been recorded
         self._release = threading.Event()
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -69,7 +70,7 @@ class FakeTwilio:
         with self.lock:
             return [message for message in self.messages if message["to"] == number]
 
-    def __enter__(self) -> "FakeTwilio":
+    def __enter__(self) -> FakeTwilio:
         self.thread.start()
         return self
 
@@ -85,17 +86,38 @@ class FakeTwilio:
             failure = self.failures.popleft() if self.failures else None
             if failure is not None and failure not in (ACCEPT_THEN_500, ACCEPT_THEN_HANG_UP):
                 status, code = failure if isinstance(failure, tuple) else (failure, 20500 if failure >= 500 else 21211)
-                return status, {"code": code, "message": "Fake failure",
-                                "more_info": "https://www.twilio.com/docs/errors", "status": status}, None
+                return (
+                    status,
+                    {
+                        "code": code,
+                        "message": "Fake failure",
+                        "more_info": "https://www.twilio.com/docs/errors",
+                        "status": status,
+                    },
+                    None,
+                )
             now = datetime.now(timezone.utc)
             message = {
-                "sid": "SM" + uuid.uuid4().hex, "account_sid": ACCOUNT_SID, "to": form.get("To"),
-                "from": form.get("From"), "body": form.get("Body"), "status": "queued",
-                "status_callback": form.get("StatusCallback"), "direction": "outbound-api",
-                "date_created": format_datetime(now), "date_updated": format_datetime(now),
-                "date_sent": format_datetime(now), "num_segments": "1", "num_media": "0",
-                "api_version": "2010-04-01", "price": None, "price_unit": "GBP", "error_code": None,
-                "error_message": None, "messaging_service_sid": None, "subresource_uris": {},
+                "sid": "SM" + uuid.uuid4().hex,
+                "account_sid": ACCOUNT_SID,
+                "to": form.get("To"),
+                "from": form.get("From"),
+                "body": form.get("Body"),
+                "status": "queued",
+                "status_callback": form.get("StatusCallback"),
+                "direction": "outbound-api",
+                "date_created": format_datetime(now),
+                "date_updated": format_datetime(now),
+                "date_sent": format_datetime(now),
+                "num_segments": "1",
+                "num_media": "0",
+                "api_version": "2010-04-01",
+                "price": None,
+                "price_unit": "GBP",
+                "error_code": None,
+                "error_message": None,
+                "messaging_service_sid": None,
+                "subresource_uris": {},
                 "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json",
                 "_sent_at": now,
             }
@@ -116,14 +138,24 @@ class FakeTwilio:
             since = query.get("DateSent>")
             since_at = datetime.fromisoformat(since.replace("Z", "+00:00")) if since else None
             found = [
-                _public(message) for message in reversed(self.messages)
+                _public(message)
+                for message in reversed(self.messages)
                 if (not query.get("To") or message["to"] == query["To"])
                 and (not query.get("From") or message["from"] == query["From"])
                 and (since_at is None or message["_sent_at"] >= since_at)
             ]
         uri = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
-        return 200, {"messages": found, "page": 0, "page_size": 50, "start": 0, "end": max(len(found) - 1, 0),
-                     "uri": uri, "first_page_uri": uri, "next_page_uri": None, "previous_page_uri": None}
+        return 200, {
+            "messages": found,
+            "page": 0,
+            "page_size": 50,
+            "start": 0,
+            "end": max(len(found) - 1, 0),
+            "uri": uri,
+            "first_page_uri": uri,
+            "next_page_uri": None,
+            "previous_page_uri": None,
+        }
 
     def _handler(self):
         fake = self

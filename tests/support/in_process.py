@@ -2,6 +2,7 @@
 database. Only the HTTP hop between the rasa server and the action server is skipped, so
 tests are fast and see the actions' exceptions directly.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,8 @@ from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 
 from bot.channels.crisis_check import turn_failed_text
-from bot.rasa_patches.action_guard import ActionServerUnavailable
 from bot.language.inbound_text import clean_inbound_text
+from bot.rasa_patches.action_guard import ActionServerUnavailable
 
 
 class InProcessActionEndpoint(EndpointConfig):
@@ -30,7 +31,14 @@ class InProcessActionEndpoint(EndpointConfig):
             executor.register_package("bot.actions")
         self.executor = executor
 
-    async def request(self, method: str = "post", subpath: str | None = None, content_type: str | None = "application/json", compress: bool = False, **kwargs: Any) -> Any:
+    async def request(
+        self,
+        method: str = "post",
+        subpath: str | None = None,
+        content_type: str | None = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         # Through JSON and back, as on the wire: catches anything that would not serialise.
         action_call = json.loads(json.dumps(kwargs["json"]))
         try:

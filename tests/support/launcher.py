@@ -1,5 +1,6 @@
 """Start the real `python -m bot run` (every process) for tests over the network,
 and stop it the way a person would (SIGTERM, so it stops its children)."""
+
 from __future__ import annotations
 
 import os
@@ -51,8 +52,12 @@ def start(directory: Path, **settings: str) -> RunningAlongside:
         **settings,
     }
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=environment,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "bot", "run"],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     output = []
     deadline = time.monotonic() + START_TIMEOUT_S

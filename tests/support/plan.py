@@ -1,8 +1,9 @@
 """Reading a conversation's saved plan straight from the database, for assertions."""
+
 from __future__ import annotations
 
-from bot.services.wrap import plan as wrap
 from bot.services.people.lookup import person_for_address
+from bot.services.wrap import plan as wrap
 from bot.store.db import unit_of_work
 from tests.support.in_process import Conversation
 

@@ -1,4 +1,5 @@
 """Reading the whole database back in clear, to prove something is (or is not) anywhere in it."""
+
 from __future__ import annotations
 
 from sqlalchemy import inspect, select

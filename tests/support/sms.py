@@ -1,6 +1,7 @@
 """The SMS channel served for real: Rasa's own channel registration, a Sanic app with the
 trained agent (actions in process), on a local port in the test's event loop, spoken to over
 HTTP and signed with the twilio library's RequestValidator."""
+
 from __future__ import annotations
 
 import socket
@@ -42,7 +43,7 @@ class SmsServer:
     agent: object
     port: int = field(default_factory=free_port)
 
-    async def __aenter__(self) -> "SmsServer":
+    async def __aenter__(self) -> SmsServer:
         Sanic.test_mode = True  # several apps (one per "restart") in one process
         self.app = Sanic(f"sms_test_{uuid.uuid4().hex[:8]}", configure_logging=False)
         self.app.ctx.agent = self.agent
@@ -68,8 +69,14 @@ class SmsServer:
     def sign(self, url: str, params: dict[str, str], token: str | None = None) -> str:
         return RequestValidator(token or signing_token(get_settings())).compute_signature(url, params)
 
-    async def post(self, path: str, params: dict[str, str], signature: str | None = "sign",
-                   headers: dict[str, str] | None = None, signed_url: str | None = None) -> Answer:
+    async def post(
+        self,
+        path: str,
+        params: dict[str, str],
+        signature: str | None = "sign",
+        headers: dict[str, str] | None = None,
+        signed_url: str | None = None,
+    ) -> Answer:
         """POST form parameters; signed for `signed_url` (default: the URL posted to) unless
         a signature (or None, for none) is given."""
         url = f"{self.base}{path}"
@@ -85,8 +92,14 @@ class SmsServer:
         """A text from `number`, signed as Twilio signs it. Returns its MessageSid and the answer."""
         sid = sid or new_sid()
         params = {
-            "MessageSid": sid, "SmsSid": sid, "AccountSid": "AC" + "0" * 32, "From": number,
-            "To": "+447700900000", "Body": body, "NumMedia": "0", "NumSegments": "1",
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "AccountSid": "AC" + "0" * 32,
+            "From": number,
+            "To": "+447700900000",
+            "Body": body,
+            "NumMedia": "0",
+            "NumSegments": "1",
             "ApiVersion": "2010-04-01",
         }
         return sid, await self.post(WEBHOOK, params, **kwargs)

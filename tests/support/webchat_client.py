@@ -6,6 +6,7 @@ reply of that turn, so no test has to guess how long to wait. Leaving does not w
 client's pending long-poll to end (python-socketio's graceful disconnect waits for the next
 server ping, about 25 s); the server is told with a CLOSE packet all the same.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,7 +32,9 @@ def page_cookie(base_url: str, cookie: str | None = None) -> str:
 
 
 class WebChatClient:
-    def __init__(self, base_url: str, cookie: str | None = None, headers: dict[str, str] | None = None, auth: Any = None) -> None:
+    def __init__(
+        self, base_url: str, cookie: str | None = None, headers: dict[str, str] | None = None, auth: Any = None
+    ) -> None:
         self.base_url = base_url
         self.cookie = cookie if cookie is not None else page_cookie(base_url)
         self.headers = headers or {}
@@ -60,8 +63,12 @@ class WebChatClient:
         self.client.on("connect", lambda: settle(True))
         self.client.on("connect_error", lambda data=None: settle(data or "refused"))
         await self.client.connect(
-            self.base_url + query, socketio_path=SOCKET_PATH, headers=headers, auth=self.auth,
-            transports=["polling"], wait=False,
+            self.base_url + query,
+            socketio_path=SOCKET_PATH,
+            headers=headers,
+            auth=self.auth,
+            transports=["polling"],
+            wait=False,
         )
         result = await asyncio.wait_for(outcome, timeout=TURN_TIMEOUT_S)
         if result is not True:
@@ -78,7 +85,7 @@ class WebChatClient:
             if task is not None and not task.done():
                 task.cancel()
 
-    async def __aenter__(self) -> "WebChatClient":
+    async def __aenter__(self) -> WebChatClient:
         await self.connect()
         return self
 

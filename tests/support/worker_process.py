@@ -1,5 +1,6 @@
 """One worker run in a process of its own, with Twilio pointed at a fake API server (for the
 test that kills a worker mid-send). Usage: python -m tests.support.worker_process <base url>"""
+
 from __future__ import annotations
 
 import sys

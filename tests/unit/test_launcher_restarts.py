@@ -1,4 +1,5 @@
 """The launcher's back-off for a crashed process: waits that double, then giving up."""
+
 from __future__ import annotations
 
 from bot.launcher import MAX_RESTART_DELAY_S, RESTART_LIMIT, RESTART_WINDOW_S, RestartBackoff

@@ -1,4 +1,5 @@
 """Settings: safe defaults, and a clear message naming any setting that is wrong."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,15 +7,42 @@ import pytest
 from bot.settings import PROJECT_ROOT, SettingsError, load_settings
 
 ALL = [
-    "ALONGSIDE_ENV", "DATABASE_URL", "SECRET_KEY", "RASA_PORT", "ACTION_PORT", "ACTION_SERVER_URL",
-    "MODEL_DIR", "SMS_SINK_PATH", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER",
-    "PUBLIC_BASE_URL", "LOCAL_CRISIS_LINE_NAME", "LOCAL_CRISIS_LINE_NUMBER", "LOCAL_CRISIS_LINE_SOURCE",
-    "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_STARTTLS",
-    "EMAIL_SINK_PATH", "WORKER_POLL_SECONDS", "ENCRYPTION_KEYS",
+    "ALONGSIDE_ENV",
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "RASA_PORT",
+    "ACTION_PORT",
+    "ACTION_SERVER_URL",
+    "MODEL_DIR",
+    "SMS_SINK_PATH",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_NUMBER",
+    "PUBLIC_BASE_URL",
+    "LOCAL_CRISIS_LINE_NAME",
+    "LOCAL_CRISIS_LINE_NUMBER",
+    "LOCAL_CRISIS_LINE_SOURCE",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
+    "SMTP_FROM",
+    "SMTP_STARTTLS",
+    "EMAIL_SINK_PATH",
+    "WORKER_POLL_SECONDS",
+    "ENCRYPTION_KEYS",
     "CONSENT_REVIEW_MONTHS",
-    "WEBCHAT_SESSION_DAYS", "LINK_CODE_MINUTES", "LINK_CODE_TRIES_PER_HOUR",
-    "REDIS_URL", "REDIS_KEY_PREFIX", "SANIC_WORKERS", "WEB_HOST",
-    "TRUSTED_PROXY_COUNT", "SIGN_IN_MAX_FAILURES", "SIGN_IN_MAX_FAILURES_PER_ADDRESS", "SIGN_IN_LOCKOUT_MINUTES",
+    "WEBCHAT_SESSION_DAYS",
+    "LINK_CODE_MINUTES",
+    "LINK_CODE_TRIES_PER_HOUR",
+    "REDIS_URL",
+    "REDIS_KEY_PREFIX",
+    "SANIC_WORKERS",
+    "WEB_HOST",
+    "TRUSTED_PROXY_COUNT",
+    "SIGN_IN_MAX_FAILURES",
+    "SIGN_IN_MAX_FAILURES_PER_ADDRESS",
+    "SIGN_IN_LOCKOUT_MINUTES",
 ]
 
 
@@ -108,6 +136,8 @@ def test_production_with_twilio_needs_the_public_https_address(clean_environment
         load_settings()
     clean_environment.setenv("PUBLIC_BASE_URL", "https://alongside.example.org/")
     assert load_settings().public_base_url == "https://alongside.example.org"
+
+
 def test_consent_review_defaults_to_six_months_and_refuses_nonsense(clean_environment):
     assert load_settings().consent_review_months == 6
     clean_environment.setenv("CONSENT_REVIEW_MONTHS", "12")

@@ -1,5 +1,6 @@
 """The dashboard as it really runs: `python -m bot web` in its own process on a free port,
 on the tests' database, reached over HTTP. Each test makes its own coordinators and people."""
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,12 @@ def start_dashboard(log_path, **settings: str):
     environment = {**os.environ, "WEB_PORT": str(port), "DASHBOARD_URL": url, "PUBLIC_BASE_URL": "", **settings}
     log = log_path.open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot", "web"], cwd=PROJECT_ROOT, env=environment,
-        stdout=log, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "bot", "web"],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     log.close()
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -95,7 +100,9 @@ class Browser(requests.Session):
         return self.last
 
     def post(self, path: str, data=None, **kwargs) -> requests.Response:  # type: ignore[override]
-        self.last = super().post(self.base + path, data=data, allow_redirects=kwargs.pop("allow_redirects", True), **kwargs)
+        self.last = super().post(
+            self.base + path, data=data, allow_redirects=kwargs.pop("allow_redirects", True), **kwargs
+        )
         return self.last
 
     def csrf(self) -> str:

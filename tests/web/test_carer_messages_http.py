@@ -1,6 +1,7 @@
 """Carers' messages on the dashboard, over HTTP against `python -m bot web`: they reach the
 coordinator of the person they are about (with no consent needed), are counted on the
 caseload, marked new once, audited when read, and seen by no other coordinator."""
+
 from __future__ import annotations
 
 import uuid
@@ -23,7 +24,10 @@ def carer_leaves_message(person_id: str, text: str) -> str:
     with unit_of_work() as session:
         made = carers.make_code(session, person_id, "mum", now)
     with unit_of_work() as session:
-        assert carers.redeem(session, identity_for_address(session, *address), made.code, now).result is carers.LinkResult.linked
+        assert (
+            carers.redeem(session, identity_for_address(session, *address), made.code, now).result
+            is carers.LinkResult.linked
+        )
     with unit_of_work() as session:
         result = carers.leave_message(session, person_for_address(session, *address).id, text, channel="sms", now=now)
         assert result.outcome is carers.MessageOutcome.sent
@@ -54,11 +58,15 @@ def test_a_carers_message_reaches_the_coordinator_on_the_persons_page(browser):
     assert marker in again.text and '<span class="tag">New</span> <span class="when">' not in again.text
     assert "new message from carers" not in browser.get("/caseload").text
     with unit_of_work() as session:
-        views = session.execute(
-            select(AuditEntry).where(
-                AuditEntry.action == "carer_messages_viewed", AuditEntry.subject_person_id == person_id
+        views = (
+            session.execute(
+                select(AuditEntry).where(
+                    AuditEntry.action == "carer_messages_viewed", AuditEntry.subject_person_id == person_id
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert len(views) == 2 and all(v.actor_id == coordinator_id and "tablets" not in v.detail for v in views)
 
 
@@ -90,7 +98,9 @@ def test_a_carers_message_stays_for_the_team_when_the_person_deletes_their_data(
 
     caseload = browser.sign_in(username)
     assert caseload.status_code == 200
-    assert "people who deleted their data" in caseload.text and marker in caseload.text and "About Jo B." in caseload.text
+    assert (
+        "people who deleted their data" in caseload.text and marker in caseload.text and "About Jo B." in caseload.text
+    )
     assert "secret-trigger" not in caseload.text
     with unit_of_work() as session:
         notice = session.execute(
@@ -99,7 +109,13 @@ def test_a_carers_message_stays_for_the_team_when_the_person_deletes_their_data(
             )
         ).scalar_one()
         assert "Jo B." in notice.body and "tablets" not in notice.body and "/caseload" in notice.body
-        viewed = session.execute(
-            select(AuditEntry).where(AuditEntry.action == "carer_messages_viewed", AuditEntry.actor_id == coordinator_id)
-        ).scalars().all()
+        viewed = (
+            session.execute(
+                select(AuditEntry).where(
+                    AuditEntry.action == "carer_messages_viewed", AuditEntry.actor_id == coordinator_id
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert viewed

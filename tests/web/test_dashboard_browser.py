@@ -1,6 +1,7 @@
 """One path in a real browser (Debian's headless Chromium driven by Playwright): a coordinator
 signs in, opens a person, reads what they shared and acknowledges it; the person is told once.
 `make browser-deps` installs Chromium; CI runs it on a clean machine."""
+
 from __future__ import annotations
 
 import os

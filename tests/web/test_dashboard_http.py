@@ -1,5 +1,6 @@
 """The dashboard over HTTP against the running app and the real database: sign-in and out,
 failed sign-in, CSRF, who may see whom, consent on every request, acknowledgement, audit, bad input."""
+
 from __future__ import annotations
 
 import re
@@ -100,14 +101,22 @@ def test_another_coordinators_person_is_a_404_with_no_data(browser, coordinator)
     person_id, _ = person_on_caseload(username, coordinator_id)
     other_username, _ = make_coordinator(name="Ali")
     browser.sign_in(other_username)
-    for path in (f"/people/{person_id}", f"/people/{person_id}/summary", f"/people/{uuid.uuid4()}", "/people/not-an-id"):
+    for path in (
+        f"/people/{person_id}",
+        f"/people/{person_id}/summary",
+        f"/people/{uuid.uuid4()}",
+        "/people/not-an-id",
+    ):
         page = browser.get(path)
         assert page.status_code == 404 and "crowds" not in page.text and "J.S." not in page.text
     refused = browser.get("/caseload")
     browser.post(f"/people/{person_id}/acknowledge", {"csrf_token": browser.csrf()})
     assert browser.last.status_code == 404 and "J.S." not in refused.text
     with unit_of_work() as session:
-        assert session.execute(select(ShareEvent.acknowledged_at).where(ShareEvent.person_id == person_id)).scalar_one() is None
+        assert (
+            session.execute(select(ShareEvent.acknowledged_at).where(ShareEvent.person_id == person_id)).scalar_one()
+            is None
+        )
 
 
 def test_withdrawn_consent_hides_the_content_on_the_next_request(browser, coordinator):
@@ -189,9 +198,11 @@ def test_every_view_is_audited_and_the_chain_holds(browser, coordinator):
     browser.get(f"/people/{person_id}/summary")
     browser.get(f"/people/{person_id}")
     with unit_of_work() as session:
-        entries = session.execute(
-            select(AuditEntry).where(AuditEntry.actor_id == coordinator_id).order_by(AuditEntry.seq)
-        ).scalars().all()
+        entries = (
+            session.execute(select(AuditEntry).where(AuditEntry.actor_id == coordinator_id).order_by(AuditEntry.seq))
+            .scalars()
+            .all()
+        )
         assert audit.verify(session).ok
     actions = [entry.action for entry in entries]
     assert actions[0] == "sign_in" and "caseload_viewed" in actions
@@ -215,7 +226,10 @@ def test_every_view_is_audited_and_the_chain_holds(browser, coordinator):
         (b"\xff\xfe\x00", "application/x-www-form-urlencoded"),
         (b"surprise=1", "application/x-www-form-urlencoded"),
         (b'{"csrf_token": "x"}', "application/json"),
-        (b"--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nx\r\n--b--", "multipart/form-data; boundary=b"),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\nx\r\n--b--',
+            "multipart/form-data; boundary=b",
+        ),
         (b"&".join(b"f%d=1" % n for n in range(50)), "application/x-www-form-urlencoded"),
     ],
     ids=["twice", "bad-percent", "binary", "unknown-field", "json", "multipart", "many-fields"],
@@ -232,7 +246,9 @@ def test_malformed_posts_get_a_clear_400(browser, coordinator, body, content_typ
 def test_a_huge_post_is_refused_without_a_500(browser, coordinator):
     username, _ = coordinator
     browser.get("/sign-in")
-    reply = browser.post("/sign-in", b"x=" + b"a" * 100_000, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    reply = browser.post(
+        "/sign-in", b"x=" + b"a" * 100_000, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert reply.status_code == 413 and "too much" in reply.text
 
 
@@ -248,7 +264,9 @@ def test_wrong_methods_and_unknown_pages_get_plain_pages(browser):
     assert reply.status_code == 405 and "Traceback" not in reply.text
 
 
-@pytest.mark.parametrize("path", ["/static/", "/static", "/static/../app.py", "/static/%2e%2e/app.py", "/static/nothing.css"])
+@pytest.mark.parametrize(
+    "path", ["/static/", "/static", "/static/../app.py", "/static/%2e%2e/app.py", "/static/nothing.css"]
+)
 def test_static_paths_that_are_not_a_file_get_a_plain_404(browser, path):
     reply = browser.get(path)
     assert reply.status_code == 404 and "Traceback" not in reply.text and "File" not in reply.text
@@ -259,8 +277,13 @@ def test_every_page_carries_the_security_headers(browser, coordinator):
     person_id, _ = person_on_caseload(username, coordinator_id)
     replies = [browser.get("/sign-in"), browser.get("/no-such-page"), browser.post("/sign-in", {})]
     browser.sign_in(username)
-    replies += [browser.last, browser.get(f"/people/{person_id}"), browser.get(f"/people/{person_id}/summary"),
-                browser.get(f"/people/{uuid.uuid4()}"), browser.get("/static/dashboard.css")]
+    replies += [
+        browser.last,
+        browser.get(f"/people/{person_id}"),
+        browser.get(f"/people/{person_id}/summary"),
+        browser.get(f"/people/{uuid.uuid4()}"),
+        browser.get("/static/dashboard.css"),
+    ]
     for reply in replies:
         csp = reply.headers["Content-Security-Policy"]
         assert "default-src 'none'" in csp and "script-src" not in csp and "frame-ancestors 'none'" in csp

@@ -6,6 +6,7 @@ TRUSTED_PROXY_COUNT=1, as Caddy does. Unknown username, wrong password, disabled
 throttled address must all look the same; guessing from one address must not lock the owner
 out elsewhere; a password reset or disable-user ends every session at once.
 """
+
 from __future__ import annotations
 
 import io
@@ -148,9 +149,9 @@ def test_a_password_reset_ends_every_session_of_the_account(browsers):
     assert refused(laptop.sign_in(username, PASSWORD))
     assert laptop.sign_in(username, "new kettle orbit lantern").url.endswith("/caseload")
     with unit_of_work() as session:
-        details = session.execute(
-            select(AuditEntry.detail).where(AuditEntry.action == "sessions_ended")
-        ).scalars().all()
+        details = (
+            session.execute(select(AuditEntry.detail).where(AuditEntry.action == "sessions_ended")).scalars().all()
+        )
     assert f"staff:{person_id} 2 (password reset)" in details
 
 

@@ -22,6 +22,7 @@ The rules that matter (DESIGN.md safety and privacy rules 2, 3 and 5):
 
 Wording is in content/carers.yml (`carers_content()` loads and checks it).
 """
+
 from __future__ import annotations
 
 import re
@@ -103,10 +104,18 @@ class CarersContent:
 
 
 _SAMPLES = {
-    "name": "your grandmother", "my_name": "my grandmother", "code": "4829-7316", "hours": "48",
+    "name": "your grandmother",
+    "my_name": "my grandmother",
+    "code": "4829-7316",
+    "hours": "48",
     "categories": "plan for when things are breaking down, plan for after a crisis and early warning signs",
-    "who": "Person 3 who linked with you", "coordinator": "Alexandra-Jane", "names": "mum, dad, partner and friend",
-    "page": "10", "pages": "10", "number": "3", "relation": "grandmother",
+    "who": "Person 3 who linked with you",
+    "coordinator": "Alexandra-Jane",
+    "names": "mum, dad, partner and friend",
+    "page": "10",
+    "pages": "10",
+    "number": "3",
+    "relation": "grandmother",
 }
 
 
@@ -127,14 +136,53 @@ def _plain(entry: str, value: Any, sample: bool = True) -> str:
 
 
 REQUIRED_TEXTS = (
-    "told_not_linked", "told_shares", "told_shares_nothing", "told_leave_message", "show_heading", "show_nothing",
-    "show_not_linked", "show_more", "show_no_more", "person_one", "person_many", "code_made", "access_ask",
-    "access_nothing", "access_set", "access_set_waiting", "access_unclear", "access_gave_up", "access_paused",
-    "list_none", "list_sees", "list_sees_nothing", "list_waiting", "list_how", "which_one", "removed", "link_done",
-    "link_no_code", "link_wrong", "link_expired", "link_used", "link_too_many", "link_own", "link_already",
-    "message_ask", "message_sent", "message_sent_no_coordinator", "message_not_linked", "message_several",
-    "message_not_watched", "message_cancelled", "show_button",
-    "name_yours", "name_mine", "name_unknown", "my_name_unknown", "someone",
+    "told_not_linked",
+    "told_shares",
+    "told_shares_nothing",
+    "told_leave_message",
+    "show_heading",
+    "show_nothing",
+    "show_not_linked",
+    "show_more",
+    "show_no_more",
+    "person_one",
+    "person_many",
+    "code_made",
+    "access_ask",
+    "access_nothing",
+    "access_set",
+    "access_set_waiting",
+    "access_unclear",
+    "access_gave_up",
+    "access_paused",
+    "list_none",
+    "list_sees",
+    "list_sees_nothing",
+    "list_waiting",
+    "list_how",
+    "which_one",
+    "removed",
+    "link_done",
+    "link_no_code",
+    "link_wrong",
+    "link_expired",
+    "link_used",
+    "link_too_many",
+    "link_own",
+    "link_already",
+    "message_ask",
+    "message_sent",
+    "message_sent_no_coordinator",
+    "message_not_linked",
+    "message_several",
+    "message_not_watched",
+    "message_cancelled",
+    "show_button",
+    "name_yours",
+    "name_mine",
+    "name_unknown",
+    "my_name_unknown",
+    "someone",
 )
 
 
@@ -144,7 +192,9 @@ def carers_content() -> CarersContent:
     data = read_content(CARERS_PATH) or {}
     if not str(data.get("source", "")).strip():
         raise ValueError(f"{CARERS_PATH}: source: is missing")
-    told = tuple(_plain(f"what_can_i_be_told[{i}]", m, sample=False) for i, m in enumerate(data.get("what_can_i_be_told") or []))
+    told = tuple(
+        _plain(f"what_can_i_be_told[{i}]", m, sample=False) for i, m in enumerate(data.get("what_can_i_be_told") or [])
+    )
     if not told:
         raise ValueError(f"{CARERS_PATH}: what_can_i_be_told: needs at least one message")
     raw_texts = data.get("texts") or {}
@@ -163,12 +213,15 @@ def carers_content() -> CarersContent:
             raise ValueError(f"{CARERS_PATH}: {entry}: needs an id")
         if not str(raw.get("source") or "").strip():
             raise ValueError(f"{CARERS_PATH}: {entry}: needs a source")
-        topics.append(Topic(
-            topic_id, _plain(f"{entry}.title", raw.get("title")),
-            tuple(match_words(str(k)) for k in raw.get("keywords") or [] if match_words(str(k))),
-            _plain(f"{entry}.text", raw.get("text")),
-            str(raw.get("source") or "").strip(),
-        ))
+        topics.append(
+            Topic(
+                topic_id,
+                _plain(f"{entry}.title", raw.get("title")),
+                tuple(match_words(str(k)) for k in raw.get("keywords") or [] if match_words(str(k))),
+                _plain(f"{entry}.text", raw.get("text")),
+                str(raw.get("source") or "").strip(),
+            )
+        )
     if not topics:
         raise ValueError(f"{CARERS_PATH}: support.topics: needs at least one topic")
     notification = data.get("notification") or {}
@@ -177,7 +230,9 @@ def carers_content() -> CarersContent:
         raise ValueError(f"{CARERS_PATH}: relation_words: needs at least one word")
     request_words = {w for phrase in data.get("message_request_words") or [] for w in match_words(str(phrase))}
     return CarersContent(
-        told=told, texts=texts, relation_words=relations,
+        told=told,
+        texts=texts,
+        relation_words=relations,
         nothing_words=tuple(match_words(str(w)) for w in data.get("nothing_words") or []),
         message_request_words=frozenset(request_words | set(relations)),
         support_intro=_plain("support.intro", support.get("intro")),
@@ -205,7 +260,7 @@ def support_topic_in(text: str) -> Topic | None:
 
 
 def _contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
-    return any(tuple(words[i:i + len(phrase)]) == tuple(phrase) for i in range(len(words) - len(phrase) + 1))
+    return any(tuple(words[i : i + len(phrase)]) == tuple(phrase) for i in range(len(words) - len(phrase) + 1))
 
 
 # == names the person gives ======================================================================
@@ -224,7 +279,10 @@ def name_phrases(relation: str | None) -> dict[str, str]:
     """{name} and {my_name} for the texts: "your mum" / "my mum", or general words."""
     content = carers_content()
     if relation:
-        return {"name": content.text("name_yours", relation=relation), "my_name": content.text("name_mine", relation=relation)}
+        return {
+            "name": content.text("name_yours", relation=relation),
+            "my_name": content.text("name_mine", relation=relation),
+        }
     return {"name": content.text("name_unknown"), "my_name": content.text("my_name_unknown")}
 
 
@@ -286,8 +344,12 @@ def make_code(session: Session, person_id: str, relation: str | None, now: datet
         if session.execute(select(CarerLink.id).where(CarerLink.code_hash == _code_hash(code))).first() is None:
             break
     link = CarerLink(
-        person_id=person_id, name=relation, code_hash=_code_hash(code), pending_categories="",
-        code_expires_at=now + timedelta(hours=CODE_HOURS), created_at=now,
+        person_id=person_id,
+        name=relation,
+        code_hash=_code_hash(code),
+        pending_categories="",
+        code_expires_at=now + timedelta(hours=CODE_HOURS),
+        created_at=now,
     )
     session.add(link)
     session.flush()
@@ -339,8 +401,14 @@ def redeem(
         link.ended_at = now
         session.flush()
         if link.pending_wording is not None:  # ...with the parts chosen for the newer code
-            set_access(session, link.person_id, existing.id, _split(link.pending_categories),
-                       channel=link.pending_channel or "unknown", now=now)
+            set_access(
+                session,
+                link.person_id,
+                existing.id,
+                _split(link.pending_categories),
+                channel=link.pending_channel or "unknown",
+                now=now,
+            )
         return Redeemed(LinkResult.already, existing.id)
     session.refresh(link)
     link.carer_person_id = carer_id
@@ -351,8 +419,14 @@ def redeem(
     pending = _split(link.pending_categories)
     if pending:
         consent.grant(
-            session, link.person_id, carer_id, pending, wording=link.pending_wording or carers_content().texts["access_ask"],
-            channel=link.pending_channel or "unknown", recipient_kind=RecipientKind.carer, now=now,
+            session,
+            link.person_id,
+            carer_id,
+            pending,
+            wording=link.pending_wording or carers_content().texts["access_ask"],
+            channel=link.pending_channel or "unknown",
+            recipient_kind=RecipientKind.carer,
+            now=now,
         )
     link.pending_categories = ""
     session.flush()
@@ -374,11 +448,15 @@ class LinkView:
 
 
 def _live_link(session: Session, person_id: str, carer_id: str) -> CarerLink | None:
-    return session.execute(
-        select(CarerLink).where(
-            CarerLink.person_id == person_id, CarerLink.carer_person_id == carer_id, CarerLink.ended_at.is_(None)
+    return (
+        session.execute(
+            select(CarerLink).where(
+                CarerLink.person_id == person_id, CarerLink.carer_person_id == carer_id, CarerLink.ended_at.is_(None)
+            )
         )
-    ).scalars().first()
+        .scalars()
+        .first()
+    )
 
 
 def _usable(link: CarerLink, now: datetime) -> bool:
@@ -437,7 +515,12 @@ def choose_link(views: Sequence[LinkView], text: str) -> LinkView | None:
 
 
 def remove_chosen(
-    session: Session, person_id: str, views: Sequence[LinkView], chosen: LinkView, *, channel: str,
+    session: Session,
+    person_id: str,
+    views: Sequence[LinkView],
+    chosen: LinkView,
+    *,
+    channel: str,
     now: datetime | None = None,
 ) -> None:
     """End the chosen link and any code not yet used for the same name: "stop sharing with my
@@ -449,7 +532,12 @@ def remove_chosen(
 
 
 def set_access(
-    session: Session, person_id: str, link_id: str, categories: Iterable[str], *, channel: str,
+    session: Session,
+    person_id: str,
+    link_id: str,
+    categories: Iterable[str],
+    *,
+    channel: str,
     now: datetime | None = None,
 ) -> tuple[str, ...]:
     """What this carer may see from now on: exactly these parts (none for an empty list).
@@ -491,9 +579,14 @@ def remove_link(session: Session, person_id: str, link_id: str, *, channel: str,
         )
         if granted:
             consent.withdraw(
-                session, person_id, link.carer_person_id, _in_order(granted),
-                wording=carers_content().texts["removed"].format(**name_phrases(link.name)), channel=channel,
-                recipient_kind=RecipientKind.carer, now=now,
+                session,
+                person_id,
+                link.carer_person_id,
+                _in_order(granted),
+                wording=carers_content().texts["removed"].format(**name_phrases(link.name)),
+                channel=channel,
+                recipient_kind=RecipientKind.carer,
+                now=now,
             )
     link.ended_at = now
     link.pending_categories = ""
@@ -548,11 +641,13 @@ class SharedWithCarer:
 
 def people_linked_to(session: Session, carer_id: str) -> list[CarerLink]:
     """The live links where this person is the carer, oldest first."""
-    return list(session.execute(
-        select(CarerLink)
-        .where(CarerLink.carer_person_id == carer_id, CarerLink.ended_at.is_(None))
-        .order_by(CarerLink.linked_at)
-    ).scalars())
+    return list(
+        session.execute(
+            select(CarerLink)
+            .where(CarerLink.carer_person_id == carer_id, CarerLink.ended_at.is_(None))
+            .order_by(CarerLink.linked_at)
+        ).scalars()
+    )
 
 
 def what_is_shared(session: Session, carer_id: str, now: datetime | None = None) -> list[SharedWithCarer]:
@@ -560,7 +655,9 @@ def what_is_shared(session: Session, carer_id: str, now: datetime | None = None)
     carer now, and nothing else. Names of parts only: not audited (no content is read)."""
     now = now or utc_now()
     return [
-        SharedWithCarer(link.id, link.person_id, _in_order(consent.active_categories(session, link.person_id, carer_id, now)), ())
+        SharedWithCarer(
+            link.id, link.person_id, _in_order(consent.active_categories(session, link.person_id, carer_id, now)), ()
+        )
         for link in people_linked_to(session, carer_id)
     ]
 
@@ -575,8 +672,13 @@ def shared_with_carer(session: Session, carer_id: str, now: datetime | None = No
         categories = _in_order(visible.categories)
         items = tuple(item for item in visible.items if item.section_id in categories)
         audit.record(
-            session, carer_id, "carer_viewed_shared", link.person_id, f"link:{link.id} " + ",".join(categories),
-            actor_kind="person", now=now,
+            session,
+            carer_id,
+            "carer_viewed_shared",
+            link.person_id,
+            f"link:{link.id} " + ",".join(categories),
+            actor_kind="person",
+            now=now,
         )
         found.append(SharedWithCarer(link.id, link.person_id, categories, items))
     return found
@@ -631,13 +733,26 @@ def leave_message(
     for link in links:
         coordinator = consent.coordinator_for(session, link.person_id, now)
         message = CarerMessage(
-            carer_person_id=carer_id, about_person_id=link.person_id, link_id=link.id, text=text, channel=channel,
-            coordinator_id=coordinator.person_id if coordinator else None, created_at=now,
+            carer_person_id=carer_id,
+            about_person_id=link.person_id,
+            link_id=link.id,
+            text=text,
+            channel=channel,
+            coordinator_id=coordinator.person_id if coordinator else None,
+            created_at=now,
         )
         session.add(message)
         session.flush()
         ids.append(message.id)
-        audit.record(session, carer_id, "carer_message_left", link.person_id, f"message:{message.id}", actor_kind="person", now=now)
+        audit.record(
+            session,
+            carer_id,
+            "carer_message_left",
+            link.person_id,
+            f"message:{message.id}",
+            actor_kind="person",
+            now=now,
+        )
         if coordinator is not None:
             names.append(coordinator.display_name)
             _notify(session, coordinator.person_id, message)
@@ -655,9 +770,14 @@ def _notify(session: Session, coordinator_id: str, message: CarerMessage) -> Non
     if staff.notify_channel == "email":
         body = with_dashboard_link(body, f"/people/{message.about_person_id}")
     outbox.enqueue(
-        session, channel=staff.notify_channel, recipient=staff.notify_address, body=body,
+        session,
+        channel=staff.notify_channel,
+        recipient=staff.notify_address,
+        body=body,
         subject=content.notification_subject if staff.notify_channel == "email" else None,
-        idempotency_key=f"carer-message:{message.id}", purpose=NOTIFICATION_PURPOSE, person_id=coordinator_id,
+        idempotency_key=f"carer-message:{message.id}",
+        purpose=NOTIFICATION_PURPOSE,
+        person_id=coordinator_id,
     )
 
 
@@ -669,14 +789,20 @@ class ShownMessage:
     new: bool
 
 
-def messages_for_coordinator(session: Session, coordinator_id: str, person_id: str, now: datetime | None = None) -> list[ShownMessage]:
+def messages_for_coordinator(
+    session: Session, coordinator_id: str, person_id: str, now: datetime | None = None
+) -> list[ShownMessage]:
     """Carers' messages about a person, for a coordinator whose caseload they are on now (the
     caller checks the caseload): all of them, also those left before this coordinator took
     over, newest first. Marks them read; audited."""
     now = now or utc_now()
-    messages = list(session.execute(
-        select(CarerMessage).where(CarerMessage.about_person_id == person_id).order_by(CarerMessage.created_at.desc())
-    ).scalars())
+    messages = list(
+        session.execute(
+            select(CarerMessage)
+            .where(CarerMessage.about_person_id == person_id)
+            .order_by(CarerMessage.created_at.desc())
+        ).scalars()
+    )
     shown = [ShownMessage(m.id, m.text, as_utc(m.created_at), m.read_at is None) for m in messages]
     for message in messages:
         if message.read_at is None:
@@ -714,11 +840,13 @@ def messages_about_erased(session: Session, coordinator_id: str, now: datetime |
     """Carers' messages for this coordinator about people who have deleted their data, newest
     first. Marks them read; audited (the person is gone, so no subject)."""
     now = now or utc_now()
-    messages = list(session.execute(
-        select(CarerMessage)
-        .where(CarerMessage.coordinator_id == coordinator_id, CarerMessage.about_person_id.is_(None))
-        .order_by(CarerMessage.created_at.desc())
-    ).scalars())
+    messages = list(
+        session.execute(
+            select(CarerMessage)
+            .where(CarerMessage.coordinator_id == coordinator_id, CarerMessage.about_person_id.is_(None))
+            .order_by(CarerMessage.created_at.desc())
+        ).scalars()
+    )
     kept = [
         KeptMessage(m.about_label or "", ShownMessage(m.id, m.text, as_utc(m.created_at), m.read_at is None))
         for m in messages
@@ -728,7 +856,14 @@ def messages_about_erased(session: Session, coordinator_id: str, now: datetime |
             message.read_at = now
     session.flush()
     if messages:
-        audit.record(session, coordinator_id, "carer_messages_viewed", None, f"{len(messages)} messages about erased people", now=now)
+        audit.record(
+            session,
+            coordinator_id,
+            "carer_messages_viewed",
+            None,
+            f"{len(messages)} messages about erased people",
+            now=now,
+        )
     return kept
 
 
@@ -740,7 +875,8 @@ def unread_counts(session: Session, coordinator_id: str) -> dict[str, int]:
         select(CarerMessage.about_person_id, func.count())
         .join(CaseloadEntry, CaseloadEntry.service_user_id == CarerMessage.about_person_id)
         .where(
-            CaseloadEntry.coordinator_id == coordinator_id, CaseloadEntry.ended_at.is_(None),
+            CaseloadEntry.coordinator_id == coordinator_id,
+            CaseloadEntry.ended_at.is_(None),
             CarerMessage.read_at.is_(None),
         )
         .group_by(CarerMessage.about_person_id)

@@ -9,11 +9,12 @@ crisis plan but is not a choice to share it. The intent classifier is not truste
 called "purple" agreement at 0.32). Anything else is asked again; a wrong "no" only means
 nothing is shared.
 """
+
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from bot.services.consent.content import load_consent_content
 from bot.services.guided.controls import Control, control_in
@@ -71,7 +72,7 @@ def categories_named(text: str) -> Named:
     position = 0
     while position < len(words):
         for phrase, meaning in phrases:
-            if words[position:position + len(phrase)] == phrase:
+            if words[position : position + len(phrase)] == phrase:
                 if meaning == "*except":
                     leaving_out = True
                 elif meaning == "*everything":
@@ -107,9 +108,7 @@ def withdrawal_categories(text: str, available: Sequence[str]) -> tuple[str, ...
     return tuple(available)
 
 
-def read_answer(
-    text: str, offered: Sequence[str], intent: str | None = None, coordinator_name: str = ""
-) -> Answer:
+def read_answer(text: str, offered: Sequence[str], intent: str | None = None, coordinator_name: str = "") -> Answer:
     """The person's answer to "would you like to share (these parts)?". `intent` is used only
     to recognise "more"; the coordinator's name may appear in a yes ("yes, Sam can see it")."""
     content = load_consent_content()
@@ -148,7 +147,7 @@ def _only_plain_words(text: str, coordinator_name: str) -> bool:
     words = match_words(text or "")
     position = 0
     while position < len(words):
-        phrase = next((p for p in phrases if words[position:position + len(p)] == p), None)
+        phrase = next((p for p in phrases if words[position : position + len(p)] == p), None)
         if phrase is not None:
             position += len(phrase)
         elif words[position] in allowed:
@@ -172,7 +171,7 @@ def _named_answer(named: Named, offered: Sequence[str]) -> Answer:
 
 def _has_any(words: tuple[str, ...], phrases) -> bool:
     return any(
-        words[start:start + len(phrase)] == phrase
+        words[start : start + len(phrase)] == phrase
         for phrase in phrases
         for start in range(len(words) - len(phrase) + 1)
     )

@@ -4,16 +4,17 @@ Loading checks what a careless edit could break (the category ids consent record
 under, placeholders, plain-SMS characters and length, keywords shared by two categories) and
 raises ValueError naming the file, the entry and the problem.
 """
+
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
-
+from typing import Any
 
 from bot.common.content_files import read_content
 from bot.common.sms_text import gsm7_length, gsm7_problem
@@ -62,7 +63,15 @@ REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
     }
 )
 PLACEHOLDERS = frozenset({"coordinator", "categories", "section", "date"})
-WORD_LISTS = ("everything_words", "except_words", "yes_words", "no_words", "not_now_words", "unsure_words", "filler_words")
+WORD_LISTS = (
+    "everything_words",
+    "except_words",
+    "yes_words",
+    "no_words",
+    "not_now_words",
+    "unsure_words",
+    "filler_words",
+)
 
 
 @dataclass(frozen=True)

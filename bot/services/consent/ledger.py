@@ -20,6 +20,7 @@ Categories are the WRAP section ids (content/wrap.yml) plus goals_checkins, reco
 and crisis_alerts; their names are in content/consent.yml. These functions flush but never
 commit: the caller's unit_of_work() does, so a consent and what it causes are saved together.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -66,7 +67,9 @@ def grant(session: Session, person_id: str, recipient_id: str, categories: Itera
     return _append(session, person_id, recipient_id, categories, ConsentDecision.granted, **how)
 
 
-def decline(session: Session, person_id: str, recipient_id: str, categories: Iterable[str], **how) -> list[ConsentRecord]:
+def decline(
+    session: Session, person_id: str, recipient_id: str, categories: Iterable[str], **how
+) -> list[ConsentRecord]:
     """The person said no, or not now: remembered, and not asked again until the review date."""
     return _append(session, person_id, recipient_id, categories, ConsentDecision.declined, **how)
 
@@ -76,7 +79,9 @@ def share_notice_key(share_event_id: str) -> str:
     return f"share-event:{share_event_id}"
 
 
-def withdraw(session: Session, person_id: str, recipient_id: str, categories: Iterable[str], **how) -> list[ConsentRecord]:
+def withdraw(
+    session: Session, person_id: str, recipient_id: str, categories: Iterable[str], **how
+) -> list[ConsentRecord]:
     """Stop sharing at once. Only categories currently granted get a record; returns those."""
     latest = latest_records(session, person_id, recipient_id)
     granted = [c for c in categories if c in latest and latest[c].decision == ConsentDecision.granted]
@@ -86,7 +91,9 @@ def withdraw(session: Session, person_id: str, recipient_id: str, categories: It
     return records
 
 
-def _cancel_notices_with_nothing_to_see(session: Session, person_id: str, recipient_id: str, now: datetime | None) -> None:
+def _cancel_notices_with_nothing_to_see(
+    session: Session, person_id: str, recipient_id: str, now: datetime | None
+) -> None:
     """A share withdrawn before its notification went: the coordinator would sign in to find
     nothing, so a notification still waiting for a share with nothing left to see is cancelled."""
     still = active_categories(session, person_id, recipient_id, now)
@@ -243,9 +250,13 @@ def _append(
     session.flush()
     if records:  # every consent change is in the audit log: categories only, never content
         audit.record(
-            session, person_id, f"consent_{decision.value}", person_id,
+            session,
+            person_id,
+            f"consent_{decision.value}",
+            person_id,
             f"{recipient_kind.value}:{recipient_id} " + ",".join(record.category for record in records),
-            actor_kind="person", now=now,
+            actor_kind="person",
+            now=now,
         )
     return records
 

@@ -14,6 +14,7 @@ and nothing is queued.
 Goals and check-ins, what recovery means, and crisis alerts are categories already, but have
 nothing to show until those features exist; they add their items here.
 """
+
 from __future__ import annotations
 
 import logging
@@ -138,8 +139,14 @@ def share_with_coordinator(
     if coordinator is None:
         raise NoCoordinator()
     consent.grant(
-        session, person_id, coordinator.person_id, categories,
-        wording=wording, channel=channel, recipient_kind=RecipientKind.coordinator, now=now,
+        session,
+        person_id,
+        coordinator.person_id,
+        categories,
+        wording=wording,
+        channel=channel,
+        recipient_kind=RecipientKind.coordinator,
+        now=now,
     )
     event = ShareEvent(
         person_id=person_id, coordinator_id=coordinator.person_id, categories=",".join(categories), created_at=now
@@ -154,8 +161,11 @@ def _notify(session: Session, coordinator: consent.Coordinator, event: ShareEven
     staff = session.get(StaffAccount, coordinator.person_id)
     if staff is None or not staff.notify_address or staff.notify_channel not in NOTIFY_CHANNELS:
         # Ids only: never a name, an address or anything about the person.
-        log.warning("Coordinator %s has no usable notification address; share %s waits on the dashboard.",
-                    coordinator.person_id, event.id)
+        log.warning(
+            "Coordinator %s has no usable notification address; share %s waits on the dashboard.",
+            coordinator.person_id,
+            event.id,
+        )
         return None
     content = load_consent_content()
     email = staff.notify_channel == "email"
@@ -163,7 +173,9 @@ def _notify(session: Session, coordinator: consent.Coordinator, event: ShareEven
         session,
         channel=staff.notify_channel,
         recipient=staff.notify_address,
-        body=with_dashboard_link(content.notification_body, f"/people/{event.person_id}") if email else content.notification_body,
+        body=with_dashboard_link(content.notification_body, f"/people/{event.person_id}")
+        if email
+        else content.notification_body,
         subject=content.notification_subject if staff.notify_channel == "email" else None,
         idempotency_key=consent.share_notice_key(event.id),
         purpose=NOTIFICATION_PURPOSE,

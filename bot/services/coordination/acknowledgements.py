@@ -6,6 +6,7 @@ categories, never their content. It goes by text when the person can be texted
 The idempotency key is made from the share events acknowledged, so a double click or a retry
 never sends it twice.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,16 +15,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.services.privacy import audit
-
 from bot.services.coordination import dashboard
-
-from bot.services.people import enrolment
-
-from bot.services.messaging import notices
-
-from bot.services.messaging import reach
 from bot.services.coordination.dashboard_content import load_dashboard_content
+from bot.services.messaging import notices, reach
+from bot.services.people import enrolment
+from bot.services.privacy import audit
 from bot.store.staff_models import StaffAccount
 
 PURPOSE = "acknowledgement"
@@ -32,7 +28,7 @@ PURPOSE = "acknowledgement"
 @dataclass(frozen=True)
 class Acknowledgement:
     categories: tuple[str, ...]  # category ids, in content order
-    texted: bool                 # False: kept for the person's next conversation
+    texted: bool  # False: kept for the person's next conversation
 
 
 def acknowledge(session: Session, coordinator_id: str, person_id: str, now: datetime) -> Acknowledgement | None:
@@ -59,7 +55,11 @@ def acknowledge(session: Session, coordinator_id: str, person_id: str, now: date
         notices.leave_notice(session, person_id, PURPOSE, body, now=now)
     session.flush()
     audit.record(
-        session, coordinator_id, "share_acknowledged", person_id,
-        f"{','.join(categories)} told:{'sms' if texted else 'next-chat'}"[: audit.MAX_DETAIL_CHARS], now=now,
+        session,
+        coordinator_id,
+        "share_acknowledged",
+        person_id,
+        f"{','.join(categories)} told:{'sms' if texted else 'next-chat'}"[: audit.MAX_DETAIL_CHARS],
+        now=now,
     )
     return Acknowledgement(categories, texted)

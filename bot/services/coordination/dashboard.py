@@ -8,31 +8,28 @@ nothing is generated or summarised.
 
 Every read of a person's data is audited in the same transaction (bot/services/privacy/audit.py).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.privacy import audit
-
-from bot.services.people import enrolment
-
-from bot.services.coordination import review_flags
-
-from bot.services.wrap import plan as wrap
+from bot.common.clock import as_utc, as_utc_or_none
 from bot.services.consent import sharing
 from bot.services.consent.ledger import active_categories
+from bot.services.coordination import review_flags
 from bot.services.coordination.dashboard_content import load_dashboard_content
-from bot.common.clock import as_utc, as_utc_or_none
+from bot.services.people import enrolment
+from bot.services.privacy import audit
+from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import load_wrap_content
 from bot.store.consent_models import ShareEvent
 from bot.store.dashboard_models import CoordinatorView
 from bot.store.models import WrapItem, WrapPlan
-
 
 # -- the caseload -----------------------------------------------------------------------------
 
@@ -41,8 +38,8 @@ from bot.store.models import WrapItem, WrapPlan
 class CaseloadRow:
     person_id: str
     label: str
-    shared: tuple[str, ...]        # names of what they share with this coordinator now
-    new_count: int                 # items new or newly shared since the coordinator's last visit
+    shared: tuple[str, ...]  # names of what they share with this coordinator now
+    new_count: int  # items new or newly shared since the coordinator's last visit
     waiting_since: datetime | None  # the oldest share not yet acknowledged
     review_suggested: bool = False  # the person agreed their coordinator may be told they feel stuck
 
@@ -101,11 +98,11 @@ class PersonPage:
     person_id: str
     label: str
     sections: tuple[ShownSection, ...]
-    other_shared: tuple[str, ...]       # shared categories with nothing to show here yet
+    other_shared: tuple[str, ...]  # shared categories with nothing to show here yet
     waiting_since: datetime | None
-    waiting: tuple[str, ...]            # names of what waits to be acknowledged
+    waiting: tuple[str, ...]  # names of what waits to be acknowledged
     last_viewed_at: datetime | None
-    removed_since: int                  # items the person took out since the last look
+    removed_since: int  # items the person took out since the last look
 
     @property
     def nothing_shared(self) -> bool:
@@ -185,7 +182,9 @@ def printable_summary(session: Session, coordinator_id: str, person_id: str, now
 # -- shared helpers (also used by acknowledgements and reminders) -----------------------------
 
 
-def waiting_share_events(session: Session, person_id: str, coordinator_id: str, now: datetime) -> tuple[list[ShareEvent], set[str]]:
+def waiting_share_events(
+    session: Session, person_id: str, coordinator_id: str, now: datetime
+) -> tuple[list[ShareEvent], set[str]]:
     """Shares not yet acknowledged that still show something, and the active categories."""
     active = active_categories(session, person_id, coordinator_id, now)
     return _waiting_events(_share_events(session, person_id, coordinator_id), active), active
@@ -267,8 +266,10 @@ def _removed_since(session: Session, person_id: str, active: set[str], since: da
     return sum(
         1
         for item in everything
-        if item.removed_at is not None and as_utc(item.removed_at) > since
-        and item.section_id in active and item.id not in replaced
+        if item.removed_at is not None
+        and as_utc(item.removed_at) > since
+        and item.section_id in active
+        and item.id not in replaced
     )
 
 

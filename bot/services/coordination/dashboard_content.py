@@ -3,6 +3,7 @@
 Checked when loaded: every text present, plain-SMS characters, at most one SMS for what goes
 by text, only known placeholders, and a name for every WRAP section in content/wrap.yml.
 """
+
 from __future__ import annotations
 
 import string

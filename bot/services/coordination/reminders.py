@@ -6,6 +6,7 @@ person is still on the caseload and the consent still covers it. One content-fre
 coordinator per run, by their SMS or email, queued in the outbox; each share is reminded about
 once. The worker calls `queue_due_reminders(session, now)` on its schedule.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,13 +15,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.coordination import dashboard
-
-from bot.services.people import enrolment
-
-from bot.services.messaging import outbox
-from bot.services.coordination.dashboard_content import load_dashboard_content
 from bot.common.clock import SERVICE_TIME_ZONE, as_utc
+from bot.services.coordination import dashboard
+from bot.services.coordination.dashboard_content import load_dashboard_content
+from bot.services.messaging import outbox
+from bot.services.people import enrolment
 from bot.settings import dashboard_url, get_settings
 from bot.store.consent_models import ShareEvent
 from bot.store.staff_models import StaffAccount
@@ -83,13 +82,22 @@ def _queue(session: Session, account: StaffAccount, events: list[ShareEvent]) ->
     key = "share-reminder:" + hashlib.sha256(",".join(sorted(e.id for e in events)).encode()).hexdigest()[:40]
     if account.notify_channel == "sms":
         outbox.enqueue(
-            session, channel="sms", recipient=account.notify_address, body=content.text("reminder_sms"),
-            idempotency_key=key, purpose=PURPOSE, person_id=account.person_id,
+            session,
+            channel="sms",
+            recipient=account.notify_address,
+            body=content.text("reminder_sms"),
+            idempotency_key=key,
+            purpose=PURPOSE,
+            person_id=account.person_id,
         )
     else:
         outbox.enqueue(
-            session, channel="email", recipient=account.notify_address,
+            session,
+            channel="email",
+            recipient=account.notify_address,
             subject=content.text("reminder_email_subject"),
             body=content.text("reminder_email_body", url=dashboard_url()),
-            idempotency_key=key, purpose=PURPOSE, person_id=account.person_id,
+            idempotency_key=key,
+            purpose=PURPOSE,
+            person_id=account.person_id,
         )

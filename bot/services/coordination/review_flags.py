@@ -1,9 +1,10 @@
-""""Review suggested": a flag the coordinator's dashboard shows, raised only with the person's
+""" "Review suggested": a flag the coordinator's dashboard shows, raised only with the person's
 consent for their goals and check-ins (category goals_checkins) to be seen by that coordinator.
 
 Consent is read and recorded through the consent ledger (bot/services/consent/ledger.py), so a
 withdrawal or a passed review date stops flags at once, and every grant is audited.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.common.clock import as_utc, utc_now
 from bot.services.consent import ledger as consent
 from bot.services.people.coordinators import coordinator_for
-from bot.common.clock import as_utc, utc_now
 from bot.store.consent_models import ConsentRecord
 from bot.store.goals_models import ReviewFlag
 
@@ -67,8 +68,11 @@ def flag_review(
         return existing
     coordinator = coordinator_for(session, person_id)
     flag = ReviewFlag(
-        person_id=person_id, coordinator_id=coordinator.person_id if coordinator else None,
-        reason=reason, reflection_id=reflection_id, created_at=as_utc(now or utc_now()),
+        person_id=person_id,
+        coordinator_id=coordinator.person_id if coordinator else None,
+        reason=reason,
+        reflection_id=reflection_id,
+        created_at=as_utc(now or utc_now()),
     )
     session.add(flag)
     session.flush()

@@ -3,6 +3,7 @@
 The texts are rendered once, at build time, into plain Rasa responses (see bot/build.py), so a
 crisis reply never waits on the action server or the database.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,12 +14,25 @@ from bot.settings import PROJECT_ROOT, Settings
 
 CRISIS_CONTENT_PATH = PROJECT_ROOT / "content" / "crisis.yml"
 MESSAGE_KEYS = (
-    "for_self", "for_someone_else", "for_being_harmed", "contacts_on_request", "not_what_i_meant",
-    "not_what_i_meant_hint", "turn_failed", "possible_for_self", "possible_for_someone_else",
+    "for_self",
+    "for_someone_else",
+    "for_being_harmed",
+    "contacts_on_request",
+    "not_what_i_meant",
+    "not_what_i_meant_hint",
+    "turn_failed",
+    "possible_for_self",
+    "possible_for_someone_else",
 )
 MESSAGES_WITH_CONTACTS = (
-    "for_self", "for_someone_else", "for_being_harmed", "contacts_on_request", "not_what_i_meant", "turn_failed",
-    "possible_for_self", "possible_for_someone_else",
+    "for_self",
+    "for_someone_else",
+    "for_being_harmed",
+    "contacts_on_request",
+    "not_what_i_meant",
+    "turn_failed",
+    "possible_for_self",
+    "possible_for_someone_else",
 )
 
 
@@ -77,8 +91,13 @@ def load_crisis_content(settings: Settings, path: Path = CRISIS_CONTENT_PATH) ->
         raise _problem(path, "file", "must be a mapping with contacts and messages")
     contacts = _contacts(data, "contacts", path)
     harm_contacts = _contacts(data, "being_harmed_contacts", path)
-    if "{harm_contacts}" not in (data.get("messages") or {}).get("for_being_harmed", "{harm_contacts}") or not harm_contacts:
-        raise _problem(path, "being_harmed_contacts", "needs at least one contact, used as {harm_contacts} in for_being_harmed")
+    if (
+        "{harm_contacts}" not in (data.get("messages") or {}).get("for_being_harmed", "{harm_contacts}")
+        or not harm_contacts
+    ):
+        raise _problem(
+            path, "being_harmed_contacts", "needs at least one contact, used as {harm_contacts} in for_being_harmed"
+        )
     if not any(contact.id == "emergency" for contact in contacts):
         raise _problem(path, "contacts", "must include the 'emergency' (999) contact")
     local = _local_line(data, settings, path)

@@ -14,6 +14,7 @@ language), so a service can add a phrase without touching code. For each message
 
 Nothing here logs or stores the text.
 """
+
 from __future__ import annotations
 
 import re
@@ -155,7 +156,10 @@ class _Compiler:
                 continue  # contractions are tokens of their own after a word ("i'm" -> i, 'm)
             if len(self.nlp.make_doc(normalise(word)[:-2])) != 1:
                 raise self.problem(pattern_id, f"{word!r} in a choice must be one word")
-        values = [word if word.startswith("'") or word == "n't" or word in END_MARKS else normalise(word)[:-2] for word in words]
+        values = [
+            word if word.startswith("'") or word == "n't" or word in END_MARKS else normalise(word)[:-2]
+            for word in words
+        ]
         if attribute == "LEMMA":
             values = [self.nlp(value)[0].lemma_ for value in values]
         entry: dict = {attribute: {"IN": sorted(set(values))}}
@@ -235,7 +239,11 @@ def compile_patterns(nlp: Language, data: Any, source: str = "<patterns>") -> _P
         matcher.add(pattern_id, [compiler.pattern(pattern_id, text)])
     people = data.get("people") or {}
     return _Patterns(
-        matcher, rules, tuple(categories), subject_rules, levels,
+        matcher,
+        rules,
+        tuple(categories),
+        subject_rules,
+        levels,
         others=frozenset(compiler.words("people.others", "|".join(people.get("others") or ["@none"]))),
         self_words=frozenset(compiler.words("people.self", "|".join(people.get("self") or ["@none"]))),
         speaker=frozenset(compiler.words("people.speaker", "|".join(people.get("speaker") or ["@none"]))),
@@ -252,7 +260,7 @@ class CrisisDetector:
         self.patterns = compile_patterns(nlp, patterns, source)
 
     @classmethod
-    def from_files(cls, pipeline_path: Path, patterns_path: Path) -> "CrisisDetector":
+    def from_files(cls, pipeline_path: Path, patterns_path: Path) -> CrisisDetector:
         from bot.language.spacy_pipeline import load_pipeline
 
         data = read_content(Path(patterns_path))
@@ -264,10 +272,13 @@ class CrisisDetector:
         return self.detect_doc(self.nlp(normalise(text)))
 
     def detect_doc(self, doc: Doc) -> CrisisSignal | None:
-        matches = [(self.patterns.rules[doc.vocab.strings[key]], start, end) for key, start, end in self.patterns.matcher(doc)]
+        matches = [
+            (self.patterns.rules[doc.vocab.strings[key]], start, end) for key, start, end in self.patterns.matcher(doc)
+        ]
         excluded = [(start, end) for rule, start, end in matches if rule.kind == "exclusion"]
         triggers = [
-            (rule, start, end) for rule, start, end in matches
+            (rule, start, end)
+            for rule, start, end in matches
             if rule.kind == "trigger" and not any(s < end and start < e for s, e in excluded)
         ]
         if not triggers:
@@ -276,7 +287,10 @@ class CrisisDetector:
         category = min((rule.category for rule, _, _ in triggers), key=order.index)
         in_category = sorted((m for m in triggers if m[0].category == category), key=lambda m: m[1])
         readings = [
-            (rule, *self._about_someone_else(doc[start:end], rule.subject_from or self.patterns.subject_rules[category]))
+            (
+                rule,
+                *self._about_someone_else(doc[start:end], rule.subject_from or self.patterns.subject_rules[category]),
+            )
             for rule, start, end in in_category
         ]
         rule, other, _ = next((reading for reading in readings if reading[2]), readings[0])

@@ -12,12 +12,13 @@ Today it layers the normalised spaCy patterns (detection.py); a question about c
 conversation can raise the risk (context.py). The learned classifier adds to the layers without
 changing this interface. Nothing here logs or stores the text.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Iterable
 
 from bot.services.crisis.classifier import RiskClassifier, Thresholds
 from bot.services.crisis.detection import CrisisDetector, default_patterns_path, normalise
@@ -68,7 +69,7 @@ class RiskAssessor:
         self.thresholds = thresholds or Thresholds()
 
     @classmethod
-    def from_files(cls, pipeline_path: Path, patterns_path: Path | None = None) -> "RiskAssessor":
+    def from_files(cls, pipeline_path: Path, patterns_path: Path | None = None) -> RiskAssessor:
         patterns = CrisisDetector.from_files(pipeline_path, patterns_path or default_patterns_path())
         return cls(patterns, HelpQuestions.from_file(patterns.nlp))
 
@@ -86,7 +87,7 @@ class RiskAssessor:
         return found
 
     def help_question(self, text: str) -> HelpQuestion | None:
-        """"Who do I call in a crisis?": the help asked about, when nothing else in it is risk."""
+        """ "Who do I call in a crisis?": the help asked about, when nothing else in it is risk."""
         if self.help_questions is None:
             return None
         return self.help_questions.only_asks(text, lambda rest: self._layers(rest).is_risk)

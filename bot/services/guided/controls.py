@@ -4,6 +4,7 @@ Guided flows take free text as answers, so the words that steer them are matched
 (after light tidying) rather than by the intent classifier: "I stop answering the phone" is an
 early warning sign, not a request to stop. The words live in content/controls.yml.
 """
+
 from __future__ import annotations
 
 import enum

@@ -1,5 +1,6 @@
 """Where a person stopped in a guided conversation (a goal, the stress bucket), kept in the
 database so they can carry on later, on any channel, in any session."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

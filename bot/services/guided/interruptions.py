@@ -7,6 +7,7 @@ answers each; from it come the slots' `not_intent` lists and the rules that answ
 and ask the question again (both made by bot/build.py), and the check every form's validation
 makes. No Rasa here: plain data in, plain data out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

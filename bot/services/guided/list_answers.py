@@ -7,10 +7,11 @@ They never drop a word. When in doubt an answer stays as one item: the person se
 and can change it, while a wrong split can change what they meant ("not eating or sleeping"
 must not become a warning sign called "sleeping").
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 MAX_ITEM_CHARS = 200  # longer items are cut at sentence or word breaks, never mid-word
 
@@ -39,57 +40,219 @@ _TRAILING_STOPS = re.compile(r"[\s.,;:…]+$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 _NEGATIONS = frozenset(
-    """not no never nor neither none nothing nobody without cannot cant dont doesnt didnt wont
-    isnt arent wasnt werent havent hasnt hadnt couldnt wouldnt shouldnt aint stop stops stopped
-    stopping avoid avoids avoided avoiding refuse refuses refused refusing lack lacking less
-    fewer hardly barely""".split()
+    [
+        "not",
+        "no",
+        "never",
+        "nor",
+        "neither",
+        "none",
+        "nothing",
+        "nobody",
+        "without",
+        "cannot",
+        "cant",
+        "dont",
+        "doesnt",
+        "didnt",
+        "wont",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "havent",
+        "hasnt",
+        "hadnt",
+        "couldnt",
+        "wouldnt",
+        "shouldnt",
+        "aint",
+        "stop",
+        "stops",
+        "stopped",
+        "stopping",
+        "avoid",
+        "avoids",
+        "avoided",
+        "avoiding",
+        "refuse",
+        "refuses",
+        "refused",
+        "refusing",
+        "lack",
+        "lacking",
+        "less",
+        "fewer",
+        "hardly",
+        "barely",
+    ]
 )
 # A comma part starting with one of these carries on the part before it
 # ("crowds, especially on payday"; "the injection, because it made me shake").
 _CONTINUES_BEFORE = frozenset(
-    """because cos coz as so but which who whose that especially particularly like including
-    eg such even except mainly mostly then when whenever if unless until while though
-    although""".split()
+    [
+        "because",
+        "cos",
+        "coz",
+        "as",
+        "so",
+        "but",
+        "which",
+        "who",
+        "whose",
+        "that",
+        "especially",
+        "particularly",
+        "like",
+        "including",
+        "eg",
+        "such",
+        "even",
+        "except",
+        "mainly",
+        "mostly",
+        "then",
+        "when",
+        "whenever",
+        "if",
+        "unless",
+        "until",
+        "while",
+        "though",
+        "although",
+    ]
 )
 # A first part starting with one of these needs the part after it ("when I'm tired, I rest").
 _NEEDS_AFTER = frozenset(
-    "when whenever if unless because after before once although though while since until".split()
+    [
+        "when",
+        "whenever",
+        "if",
+        "unless",
+        "because",
+        "after",
+        "before",
+        "once",
+        "although",
+        "though",
+        "while",
+        "since",
+        "until",
+    ]
 )
 # Not a place to split: "and then", "or so", "and also".
-_NOT_AFTER_CONJUNCTION = frozenset("then so also because that".split())
+_NOT_AFTER_CONJUNCTION = frozenset(["then", "so", "also", "because", "that"])
 _NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve twenty thirty half
-    couple few""".split()
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "twenty",
+        "thirty",
+        "half",
+        "couple",
+        "few",
+    ]
 )
 # Fixed pairs that are one thing.
 _KEEP_TOGETHER = frozenset(
     {
-        "peace and quiet", "pins and needles", "fish and chips", "tea and toast",
-        "bread and butter", "ups and downs", "up and down", "on and off", "in and out",
-        "back and forth", "now and then", "rock and roll", "salt and pepper", "bits and pieces",
-        "rest and relaxation", "black and white", "sick and tired", "more or less",
-        "sooner or later", "hot and cold", "pros and cons", "odds and ends", "arts and crafts",
-        "drum and bass", "r and b", "safe and sound", "trial and error", "either or",
+        "peace and quiet",
+        "pins and needles",
+        "fish and chips",
+        "tea and toast",
+        "bread and butter",
+        "ups and downs",
+        "up and down",
+        "on and off",
+        "in and out",
+        "back and forth",
+        "now and then",
+        "rock and roll",
+        "salt and pepper",
+        "bits and pieces",
+        "rest and relaxation",
+        "black and white",
+        "sick and tired",
+        "more or less",
+        "sooner or later",
+        "hot and cold",
+        "pros and cons",
+        "odds and ends",
+        "arts and crafts",
+        "drum and bass",
+        "r and b",
+        "safe and sound",
+        "trial and error",
+        "either or",
     }
 )
 
 # Replies that mean "no more items", compared without apostrophes or punctuation.
 _DONE_PHRASES = frozenset(
     {
-        "thats all", "thats it", "that is all", "that is it", "thats everything",
-        "that is everything", "thats enough", "that will do", "thatll do", "enough",
-        "no more", "nothing more", "nothing else", "nothing to add", "nothing", "none",
-        "done", "im done", "i am done", "all done", "finished", "im finished", "i am finished",
-        "all finished", "no", "nope", "nah", "no thank you", "not really", "n a", "na",
-        "thats all i can think of", "cant think of anything else",
-        "i cant think of anything else", "cant think of any more", "i cant think of any more",
+        "thats all",
+        "thats it",
+        "that is all",
+        "that is it",
+        "thats everything",
+        "that is everything",
+        "thats enough",
+        "that will do",
+        "thatll do",
+        "enough",
+        "no more",
+        "nothing more",
+        "nothing else",
+        "nothing to add",
+        "nothing",
+        "none",
+        "done",
+        "im done",
+        "i am done",
+        "all done",
+        "finished",
+        "im finished",
+        "i am finished",
+        "all finished",
+        "no",
+        "nope",
+        "nah",
+        "no thank you",
+        "not really",
+        "n a",
+        "na",
+        "thats all i can think of",
+        "cant think of anything else",
+        "i cant think of anything else",
+        "cant think of any more",
+        "i cant think of any more",
         "nothing i can think of",
     }
 )
 _LEADING_FILLERS = ("ok", "okay", "yes", "yeah", "yep", "right", "um", "erm", "er", "no", "nah")
 _TRAILING_FILLERS = (
-    "thanks", "thank you", "thankyou", "ta", "cheers", "for now", "x", "xx", "xxx", "please",
-    "i think", "for today",
+    "thanks",
+    "thank you",
+    "thankyou",
+    "ta",
+    "cheers",
+    "for now",
+    "x",
+    "xx",
+    "xxx",
+    "please",
+    "i think",
+    "for today",
 )
 
 
@@ -117,7 +280,7 @@ def is_done(text: str) -> bool:
         before = list(words)
         for filler in _TRAILING_FILLERS:
             filler_words = filler.split()
-            if len(words) > len(filler_words) and words[-len(filler_words):] == filler_words:
+            if len(words) > len(filler_words) and words[-len(filler_words) :] == filler_words:
                 words = words[: -len(filler_words)]
         if len(words) > 1 and words[0] in _LEADING_FILLERS:
             words = words[1:]
@@ -188,23 +351,23 @@ def _split_inline_numbers(text: str) -> list[str]:
             expected += 1
     if len(starts) < 2:
         return [text]
-    return [text[start:end] for start, end in zip(starts, starts[1:] + [len(text)])]
+    return [text[start:end] for start, end in zip(starts, starts[1:] + [len(text)], strict=True)]
 
 
 def _strip_marker(text: str) -> str:
     while True:
         match = _MARKER.match(text)
-        if not match or not _HAS_WORD.search(text[match.end():]):
+        if not match or not _HAS_WORD.search(text[match.end() :]):
             return text
-        text = text[match.end():]
+        text = text[match.end() :]
 
 
 def _tidy(item: str) -> str:
     item = " ".join(item.split())
     item = _TRAILING_STOPS.sub("", item)
     match = _LEADING_CONJUNCTION.match(item)
-    if match and _HAS_WORD.search(item[match.end():]):
-        item = item[match.end():]
+    if match and _HAS_WORD.search(item[match.end() :]):
+        item = item[match.end() :]
     return item
 
 
@@ -276,7 +439,7 @@ def _comma_units(segment: str) -> list[tuple[Span, bool]]:
     units: list[tuple[Span, bool]] = []
     needs_next = False
     for index, span in enumerate(parts):
-        text = segment[span[0]:span[1]]
+        text = segment[span[0] : span[1]]
         first = _first_word(text)
         continues = first in _CONTINUES_BEFORE or text.lower().startswith(("e.g", "i.e"))
         if units and (needs_next or continues):
@@ -292,7 +455,7 @@ def _comma_units(segment: str) -> list[tuple[Span, bool]]:
 def _without_leading_conjunction(segment: str, span: Span) -> tuple[Span, str | None]:
     """ "and payday" at the end of "crowds, arguments, and payday": the list closes with "and"."""
     match = _LEADING_CONJUNCTION.match(segment, span[0], span[1])
-    if not match or not _HAS_WORD.search(segment[match.end():span[1]]):
+    if not match or not _HAS_WORD.search(segment[match.end() : span[1]]):
         return span, None
     return (match.end(), span[1]), _conjunction_word(match.group(0))
 
@@ -312,8 +475,8 @@ def _split_conjunctions(segment: str, span: Span, *, as_list: bool) -> tuple[lis
     cuts = []
     for index, match in enumerate(matches):
         word = _conjunction_word(match.group(0))
-        before_text = segment[bounds[index]:stops[index]]
-        after_text = segment[bounds[index + 1]:stops[index + 1]]
+        before_text = segment[bounds[index] : stops[index]]
+        after_text = segment[bounds[index + 1] : stops[index + 1]]
         if _safe_to_split(word, before_text, after_text, as_list=as_list):
             cuts.append((match, word))
     if not cuts:
@@ -346,9 +509,8 @@ def _safe_to_split(word: str, before_text: str, after_text: str, *, as_list: boo
     if _is_number(before) or _is_number(after) or after in _NOT_AFTER_CONJUNCTION:
         return False  # "2 or 3 days", "one and a half", "and then"
     carries_negation = _negated(before_words) and not _negated(after_words)
-    if carries_negation and (not as_list or word in ("or", "nor")):
-        return False  # "not eating or sleeping" means not sleeping either
-    return True
+    # "not eating or sleeping" means not sleeping either
+    return not (carries_negation and (not as_list or word in ("or", "nor")))
 
 
 def _carry_negation(segment: str, pieces: list[Span]) -> list[Span]:
@@ -356,7 +518,7 @@ def _carry_negation(segment: str, pieces: list[Span]) -> list[Span]:
     joined: list[Span] = []
     negated_group = False
     for span in pieces:
-        negated_here = _negated(_lower_words(segment[span[0]:span[1]]))
+        negated_here = _negated(_lower_words(segment[span[0] : span[1]]))
         if joined and negated_group and not negated_here:
             joined[-1] = (joined[-1][0], span[1])
         else:

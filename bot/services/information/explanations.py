@@ -1,4 +1,5 @@
 """Short explanations from content/information.yml, chosen by the words someone uses."""
+
 from __future__ import annotations
 
 import re

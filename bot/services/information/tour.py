@@ -1,8 +1,11 @@
 """The short guided tour of care coordination (content/care_coordination_tour.yml): one step
 at a time, personalised with the coordinator's name when we know it."""
+
 from __future__ import annotations
 
 from bot.services.guided import content as guided_content
+
+
 def content() -> guided_content.GuidedContent:
     return guided_content.load("care_coordination_tour.yml")
 

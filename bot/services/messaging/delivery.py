@@ -9,6 +9,7 @@
 Error codes are content-free (an HTTP status, a provider code, an exception class name): they
 are stored in outbox_messages.last_error and may be logged.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

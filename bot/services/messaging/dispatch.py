@@ -17,6 +17,7 @@ A text to a number that has opted out (STOP) is cancelled at send time too, exce
 a crisis message (bot/services/sms/turns.py). Twilio's "opted out" refusal (21610) records the
 opt-out. Logs hold counts and content-free error codes, never numbers or text.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,15 +26,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.common.clock import utc_now
 from bot.services.messaging import outbox
-from bot.services.messaging.outbox import CRISIS_REPLY_PURPOSE
 from bot.services.messaging.delivery import DeliveryError, LookupFailed, NotSent, Outgoing, Refused, Uncertain
 from bot.services.messaging.email_delivery import EmailSender, email_sender
+from bot.services.messaging.outbox import CRISIS_REPLY_PURPOSE
 from bot.services.messaging.reach import contact_for_number
 from bot.services.messaging.sms_delivery import SmsSender, sms_sender
 from bot.settings import Settings, get_settings
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -71,8 +72,18 @@ class Report:
 
     @property
     def did_anything(self) -> bool:
-        return any((self.sent, self.retried, self.failed, self.cancelled, self.uncertain, self.unknown,
-                    self.found_already_sent, self.requeued))
+        return any(
+            (
+                self.sent,
+                self.retried,
+                self.failed,
+                self.cancelled,
+                self.uncertain,
+                self.unknown,
+                self.found_already_sent,
+                self.requeued,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -88,9 +99,15 @@ class _Job:
 
 def _job(message: OutboxMessage, claimed_at: datetime) -> _Job:
     return _Job(
-        id=message.id, channel=message.channel, purpose=message.purpose, attempts=message.attempts,
-        created_at=message.created_at, claimed_at=claimed_at,
-        outgoing=Outgoing(key=message.idempotency_key, to=message.recipient, body=message.body, subject=message.subject),
+        id=message.id,
+        channel=message.channel,
+        purpose=message.purpose,
+        attempts=message.attempts,
+        created_at=message.created_at,
+        claimed_at=claimed_at,
+        outgoing=Outgoing(
+            key=message.idempotency_key, to=message.recipient, body=message.body, subject=message.subject
+        ),
     )
 
 
@@ -209,8 +226,13 @@ def _record(job: _Job, outcome: tuple[str, object], now: datetime, report: Repor
             outbox.note_uncertain(message, str(detail))
             report.uncertain += 1
     if kind in ("retry", "failed", "uncertain"):
-        logger.warning("Outbox message %s (%s) not delivered: %s (%s).", job.id, job.channel, kind,
-                       detail.code if isinstance(detail, DeliveryError) else detail)
+        logger.warning(
+            "Outbox message %s (%s) not delivered: %s (%s).",
+            job.id,
+            job.channel,
+            kind,
+            detail.code if isinstance(detail, DeliveryError) else detail,
+        )
 
 
 def _record_opt_out(session, message: OutboxMessage, now: datetime) -> None:

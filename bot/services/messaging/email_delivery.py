@@ -7,6 +7,7 @@ exchange counts as not sent and is retried: that can, rarely, send an email twic
 took it but the answer was lost), which we accept for emails that only say "there is something
 to look at". Blocking calls: only the worker runs these.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
+from bot.common.clock import utc_now
 from bot.services.messaging.delivery import NotSent, Outgoing, Refused
 from bot.settings import Settings
-from bot.common.clock import utc_now
 
 REQUEST_TIMEOUT_S = 15
 IMPLICIT_TLS_PORT = 465
@@ -47,7 +48,9 @@ class SmtpSender:
             connection: smtplib.SMTP
             if settings.smtp_port == IMPLICIT_TLS_PORT:
                 connection = smtplib.SMTP_SSL(
-                    settings.smtp_host, settings.smtp_port, timeout=REQUEST_TIMEOUT_S,
+                    settings.smtp_host,
+                    settings.smtp_port,
+                    timeout=REQUEST_TIMEOUT_S,
                     context=ssl.create_default_context(),
                 )
             else:
@@ -77,8 +80,13 @@ class EmailSinkSender:
         self.path = path
 
     def send(self, email: Outgoing) -> str:
-        record = {"key": email.key, "to": email.to, "subject": email.subject or DEFAULT_SUBJECT,
-                  "body": email.body, "at": utc_now().isoformat()}
+        record = {
+            "key": email.key,
+            "to": email.to,
+            "subject": email.subject or DEFAULT_SUBJECT,
+            "body": email.body,
+            "at": utc_now().isoformat(),
+        }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as sink:

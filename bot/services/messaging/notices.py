@@ -5,6 +5,7 @@ When Alongside cannot text someone (they use web chat only, or texted STOP), a m
 Alongside. The chat calls `take_unseen()` at the start of a conversation and shows what it
 returns; each notice is shown once.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store.dashboard_models import PersonNotice
 from bot.common.clock import utc_now
+from bot.store.dashboard_models import PersonNotice
 
 
 def leave_notice(session: Session, person_id: str, kind: str, body: str, now: datetime | None = None) -> PersonNotice:

@@ -7,6 +7,7 @@ take the same one), tries to deliver each, and records the outcome with `mark_se
 mid-send is not resent blindly: `stale_claims()` hands it to the deliverer to check with the
 provider first (see bot/worker.py).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -87,14 +88,18 @@ def claim(session: Session, message_id: str, now: datetime | None = None) -> boo
     return result.rowcount == 1
 
 
-def due_ids(session: Session, now: datetime | None = None, limit: int = 50, exclude: set[str] | None = None) -> list[str]:
+def due_ids(
+    session: Session, now: datetime | None = None, limit: int = 50, exclude: set[str] | None = None
+) -> list[str]:
     """Pending messages whose time has come, oldest first (leaving out `exclude`)."""
     query = select(OutboxMessage.id).where(
         OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= (now or utc_now())
     )
     if exclude:
         query = query.where(OutboxMessage.id.notin_(sorted(exclude)))
-    return list(session.execute(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at).limit(limit)).scalars())
+    return list(
+        session.execute(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at).limit(limit)).scalars()
+    )
 
 
 def stale_claims(session: Session, now: datetime | None = None) -> list[OutboxMessage]:
@@ -102,9 +107,7 @@ def stale_claims(session: Session, now: datetime | None = None) -> list[OutboxMe
     cutoff = (now or utc_now()) - STALE_CLAIM_AFTER
     return list(
         session.execute(
-            select(OutboxMessage).where(
-                OutboxMessage.status == OutboxStatus.sending, OutboxMessage.claimed_at < cutoff
-            )
+            select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.sending, OutboxMessage.claimed_at < cutoff)
         ).scalars()
     )
 

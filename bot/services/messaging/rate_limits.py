@@ -14,13 +14,14 @@ crisis and the crisis contacts, so the channels use this in three steps:
 The counts live in the memory of one rasa server process: enough to stop a flood, and nothing
 to store or clean up. With several rasa servers each keeps its own (docs/privacy.md).
 """
+
 from __future__ import annotations
 
 import enum
 import threading
 import time
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 # Senders not heard from for this many windows are forgotten, so memory stays bounded.
 FORGET_AFTER_WINDOWS = 2
@@ -28,9 +29,9 @@ SWEEP_EVERY_CHECKS = 1000
 
 
 class Verdict(str, enum.Enum):
-    allowed = "allowed"        # within the limit: an ordinary turn
-    slow_down = "slow_down"    # the first message over the limit in this window: say so once
-    quiet = "quiet"            # over the limit again: nothing is sent back
+    allowed = "allowed"  # within the limit: an ordinary turn
+    slow_down = "slow_down"  # the first message over the limit in this window: say so once
+    quiet = "quiet"  # over the limit again: nothing is sent back
 
 
 class SenderRateLimiter:

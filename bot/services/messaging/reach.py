@@ -4,15 +4,16 @@ Today a person can be reached by SMS when we have their number and they have not
 (STOP); the message is queued in the outbox inside the caller's unit of work. Returns whether
 anything was queued, so callers can fall back (for example, show it at their next web chat).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.messaging import outbox
-from bot.security.pseudonyms import keyed_hash
-from bot.store.contact_models import SmsContact
 from bot.common.clock import utc_now
+from bot.security.pseudonyms import keyed_hash
+from bot.services.messaging import outbox
+from bot.store.contact_models import SmsContact
 
 NUMBER_PURPOSE = "sms-number"
 
@@ -34,9 +35,7 @@ def remember_sms_number(session: Session, person_id: str, number: str) -> SmsCon
 
 
 def contact_for_number(session: Session, number: str) -> SmsContact | None:
-    return session.execute(
-        select(SmsContact).where(SmsContact.number_hash == number_hash(number))
-    ).scalar_one_or_none()
+    return session.execute(select(SmsContact).where(SmsContact.number_hash == number_hash(number))).scalar_one_or_none()
 
 
 def reachable_sms_contact(session: Session, person_id: str) -> SmsContact | None:
@@ -54,7 +53,12 @@ def tell_person(session: Session, person_id: str, body: str, *, idempotency_key:
     if contact is None:
         return False
     outbox.enqueue(
-        session, channel="sms", recipient=contact.number, body=body,
-        idempotency_key=idempotency_key, purpose=purpose, person_id=person_id,
+        session,
+        channel="sms",
+        recipient=contact.number,
+        body=body,
+        idempotency_key=idempotency_key,
+        purpose=purpose,
+        person_id=person_id,
     )
     return True

@@ -8,6 +8,7 @@ texts someone twice. Blocking calls: the worker runs these, never the event loop
 The sink is for local development only: it holds numbers and message text in clear. In
 production without Twilio, texts are refused ("sms-not-configured") rather than written there.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,9 @@ from twilio.http import HttpClient
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bot.common.clock import utc_now
 from bot.services.messaging.delivery import LookupFailed, NotSent, Outgoing, Refused, Uncertain, as_utc
 from bot.settings import Settings
-from bot.common.clock import utc_now
 
 # The twilio library logs query strings (numbers) at INFO: keep its request log quiet.
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
@@ -47,13 +48,12 @@ class SmsSender(Protocol):
 class TwilioSender:
     def __init__(self, settings: Settings, http_client: HttpClient | None = None) -> None:
         self.client = Client(
-            settings.twilio_account_sid, settings.twilio_auth_token,
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
             http_client=http_client or TwilioHttpClient(timeout=REQUEST_TIMEOUT_S),
         )
         self.from_number = settings.twilio_number
-        self.status_callback = (
-            settings.public_base_url + STATUS_CALLBACK_PATH if settings.public_base_url else None
-        )
+        self.status_callback = settings.public_base_url + STATUS_CALLBACK_PATH if settings.public_base_url else None
 
     def send(self, sms: Outgoing) -> str:
         extra = {"status_callback": self.status_callback} if self.status_callback else {}
@@ -99,8 +99,12 @@ class SinkSender:
     def send(self, sms: Outgoing) -> str:
         sid = "SM" + uuid.uuid4().hex
         record = {
-            "sid": sid, "key": sms.key, "to": sms.to, "from": self.from_number,
-            "body": sms.body, "at": utc_now().isoformat(),
+            "sid": sid,
+            "key": sms.key,
+            "to": sms.to,
+            "from": self.from_number,
+            "body": sms.body,
+            "at": utc_now().isoformat(),
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,15 +10,17 @@ with a ValueError that names the file, the entry and the field:
 Location is only ever a postcode *district* ("LS6"), never a full postcode: `postcode_district`
 cuts what a person typed down to the district before anything else sees it.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from bot.common.content_files import parse_content
 from bot.common.sms_text import gsm7_length, gsm7_problem
@@ -29,8 +31,7 @@ PEER_SUPPORT_PATH = PROJECT_ROOT / "content" / "peer_support.yml"
 KINDS = ("peer_support", "helpline", "information", "directory")  # also the order shown
 AUDIENCES = frozenset({"service_user", "carer", "family", "young_people", "anyone"})
 EXPERIENCES = frozenset(
-    {"hearing_voices", "bipolar", "psychosis", "depression", "anxiety", "eating_disorders",
-     "self_harm", "any"}
+    {"hearing_voices", "bipolar", "psychosis", "depression", "anxiety", "eating_disorders", "self_harm", "any"}
 )
 FORMATS = frozenset({"online", "phone", "text", "in_person"})
 ANY_AUDIENCE = "anyone"
@@ -54,8 +55,23 @@ _DISTRICT = re.compile(rf"(?<![A-Z0-9])({_OUTWARD})(?![A-Z0-9])")
 _DISTRICT_ENTRY = re.compile(r"^[A-Z]{1,2}(?:[0-9][A-Z0-9]?)?$")
 
 _SERVICE_FIELDS = frozenset(
-    {"id", "kind", "organisation", "name", "description", "audiences", "experiences", "ages",
-     "formats", "area", "contact", "hours", "cost", "source", "checked"}
+    {
+        "id",
+        "kind",
+        "organisation",
+        "name",
+        "description",
+        "audiences",
+        "experiences",
+        "ages",
+        "formats",
+        "area",
+        "contact",
+        "hours",
+        "cost",
+        "source",
+        "checked",
+    }
 )
 _CONTACT_FIELDS = frozenset({"phone", "text", "text_word", "website", "email"})
 _AREA_FIELDS = frozenset({"local_authorities", "districts"})
@@ -168,9 +184,7 @@ class _Parser:
         if not isinstance(service_id, str) or not service_id.strip():
             raise self.problem(f"services[{index}].id", "is missing; give a snake_case id")
         if not _ID.match(service_id):
-            raise self.problem(
-                f"services[{index}].id", f"{service_id!r} must be snake_case (a-z, 0-9 and _)"
-            )
+            raise self.problem(f"services[{index}].id", f"{service_id!r} must be snake_case (a-z, 0-9 and _)")
         name = f"services[{service_id}]"
         unknown = sorted(str(key) for key in raw if key not in _SERVICE_FIELDS)
         if unknown:
@@ -241,9 +255,7 @@ class _Parser:
         result: list[str] = []
         for value in values:
             if value not in allowed:
-                raise self.problem(
-                    entry, f"unknown value {value!r}; expected one of {', '.join(sorted(allowed))}"
-                )
+                raise self.problem(entry, f"unknown value {value!r}; expected one of {', '.join(sorted(allowed))}")
             if value in result:
                 raise self.problem(entry, f"{value!r} is listed twice")
             result.append(value)
@@ -260,9 +272,7 @@ class _Parser:
             value = raw.get(key)
             whole_years = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 120
             if value is not None and not whole_years:
-                raise self.problem(
-                    f"{entry}.{key}", f"must be a whole number of years, not {value!r}"
-                )
+                raise self.problem(f"{entry}.{key}", f"must be a whole number of years, not {value!r}")
             bounds.append(value)
         if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
             raise self.problem(entry, "min is more than max")
@@ -273,14 +283,10 @@ class _Parser:
         if raw == "national":
             return Area()
         if not isinstance(raw, dict):
-            raise self.problem(
-                entry, "must be 'national', or local_authorities and/or districts for a local service"
-            )
+            raise self.problem(entry, "must be 'national', or local_authorities and/or districts for a local service")
         unknown = sorted(str(key) for key in raw if key not in _AREA_FIELDS)
         if unknown:
-            raise self.problem(
-                f"{entry}.{unknown[0]}", "unknown field; expected local_authorities, districts"
-            )
+            raise self.problem(f"{entry}.{unknown[0]}", "unknown field; expected local_authorities, districts")
         authorities: list[str] = []
         for value in raw.get("local_authorities") or []:
             if not isinstance(value, str) or not value.strip():
@@ -306,13 +312,11 @@ class _Parser:
             raise self.problem(entry, "needs at least one of phone, text, website, email")
         unknown = sorted(str(key) for key in raw if key not in _CONTACT_FIELDS)
         if unknown:
-            raise self.problem(
-                f"{entry}.{unknown[0]}", f"unknown field; expected {', '.join(sorted(_CONTACT_FIELDS))}"
-            )
+            raise self.problem(f"{entry}.{unknown[0]}", f"unknown field; expected {', '.join(sorted(_CONTACT_FIELDS))}")
         contact: dict[str, str] = {}
         for key, value in raw.items():
             if not isinstance(value, str) or not value.strip():
-                raise self.problem(f"{entry}.{key}", "must be text in quotes, like \"0300 123 4567\"")
+                raise self.problem(f"{entry}.{key}", 'must be text in quotes, like "0300 123 4567"')
             contact[key] = value.strip()
         if "phone" in contact:
             self.phone(f"{entry}.phone", contact["phone"])
@@ -338,7 +342,7 @@ class _Parser:
         if not _SPACED_DIGITS.match(number) or not (uk or short):
             raise self.problem(
                 entry,
-                f"{number!r} is not a UK phone number; write it like \"0300 123 4567\" "
+                f'{number!r} is not a UK phone number; write it like "0300 123 4567" '
                 "(digits and single spaces, starting 0, or a 116 number)",
             )
 
@@ -349,8 +353,7 @@ class _Parser:
         if not _SPACED_DIGITS.match(number) or not (short_code or mobile):
             raise self.problem(
                 entry,
-                f"{number!r} is not a UK text number; give a short code like \"85258\" "
-                "or a mobile like \"07700 900123\"",
+                f'{number!r} is not a UK text number; give a short code like "85258" or a mobile like "07700 900123"',
             )
 
     def formats_have_contact(self, name: str, formats: tuple[str, ...], contact: Mapping[str, str]) -> None:
@@ -372,18 +375,14 @@ class _Parser:
     def checked(self, name: str, raw: Any) -> str:
         entry = f"{name}.checked"
         if not isinstance(raw, str) or not _CHECKED.match(raw.strip()):
-            raise self.problem(
-                entry, f"must be the month the details were checked, like \"2026-11\", not {raw!r}"
-            )
+            raise self.problem(entry, f'must be the month the details were checked, like "2026-11", not {raw!r}')
         year, month = (int(part) for part in raw.strip().split("-"))
         if (year, month) > (self.today.year, self.today.month):
             raise self.problem(entry, f"{raw} is in the future")
         return raw.strip()
 
 
-def needs_checking(
-    services: Iterable[PeerService], today: date | None = None, months: int = 12
-) -> list[PeerService]:
+def needs_checking(services: Iterable[PeerService], today: date | None = None, months: int = 12) -> list[PeerService]:
     """Entries last checked more than `months` ago: a list for the deploying service to review."""
     today = today or date.today()
     now = today.year * 12 + today.month - 1
@@ -439,26 +438,20 @@ def find_services(
     if audience is not None and audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(sorted(AUDIENCES))}")
     if experience is not None and experience not in EXPERIENCES:
-        raise ValueError(
-            f"unknown experience {experience!r}; expected one of {', '.join(sorted(EXPERIENCES))}"
-        )
+        raise ValueError(f"unknown experience {experience!r}; expected one of {', '.join(sorted(EXPERIENCES))}")
     wanted_formats = frozenset(formats or ())
     if wanted_formats - FORMATS:
         unknown = sorted(wanted_formats - FORMATS)[0]
-        raise ValueError(
-            f"unknown format {unknown!r}; expected one of {', '.join(sorted(FORMATS))}"
-        )
+        raise ValueError(f"unknown format {unknown!r}; expected one of {', '.join(sorted(FORMATS))}")
     district = postcode_district(district)
     services = load_directory() if directory is None else directory
 
     ranked = []
     for index, service in enumerate(services):
-        if audience is not None and audience != ANY_AUDIENCE:
-            if audience not in service.audiences and ANY_AUDIENCE not in service.audiences:
-                continue
-        if experience is not None and experience != ANY_EXPERIENCE:
-            if experience not in service.experiences and ANY_EXPERIENCE not in service.experiences:
-                continue
+        if audience not in (None, ANY_AUDIENCE) and not {audience, ANY_AUDIENCE} & set(service.audiences):
+            continue
+        if experience not in (None, ANY_EXPERIENCE) and not {experience, ANY_EXPERIENCE} & set(service.experiences):
+            continue
         if wanted_formats and not wanted_formats & set(service.formats):
             continue
         local = service.area.covers(district, local_authority)

@@ -3,6 +3,7 @@
 Reads content/peer_support_conversation.yml for the words that point to an experience, and
 uses bot/services/peer_support/directory.py for the directory itself.
 """
+
 from __future__ import annotations
 
 import re

@@ -14,6 +14,7 @@ Refused tries are not stored, so one source cannot grow the table past its limit
 a day. The audit log gets one summary row when a sender, a source or everyone reaches a limit,
 never a row per try.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -118,10 +119,15 @@ def record_wrong_try(
     reached = next((limit for limit in Limit if counts[limit] == limits[limit]), None)
     if reached is not None:
         audit.record(
-            session, person_id, "code_tries_limit_reached", person_id if reached is Limit.sender else None,
+            session,
+            person_id,
+            "code_tries_limit_reached",
+            person_id if reached is Limit.sender else None,
             f"{kind.value} codes: {counts[reached]} wrong tries in an hour from one {reached.value}"
-            if reached is not Limit.overall else f"{kind.value} codes: {counts[reached]} wrong tries in an hour overall",
-            actor_kind="person" if person_id else "system", now=now,
+            if reached is not Limit.overall
+            else f"{kind.value} codes: {counts[reached]} wrong tries in an hour overall",
+            actor_kind="person" if person_id else "system",
+            now=now,
         )
     return reached
 

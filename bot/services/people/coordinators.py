@@ -1,6 +1,7 @@
 """Who a person's care coordinator is: the coordinator of the newest caseload entry open at
 that moment, and the name people know them by (StaffAccount.display_name, e.g. "Sam").
 Used wherever Alongside names the coordinator, asks to share with them or tells them something."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +10,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.common.clock import as_utc
-from bot.common.clock import utc_now
+from bot.common.clock import as_utc, utc_now
 from bot.store.models import CaseloadEntry
 from bot.store.staff_models import StaffAccount
 

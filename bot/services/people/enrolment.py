@@ -11,6 +11,7 @@ active consents cover. What the coordinator calls the person (the label given at
 perhaps a name) is encrypted and shown only on that coordinator's dashboard; without one the
 dashboard shows a pseudonymous label ("Person K7QF").
 """
+
 from __future__ import annotations
 
 import enum
@@ -69,8 +70,13 @@ def issue_code(
     session.add(enrolment)
     session.flush()
     audit.record(
-        session, None, "enrolment_code_issued", None,
-        f"staff:{coordinator.person_id} enrolment:{enrolment.id}", actor_kind="admin", now=now,
+        session,
+        None,
+        "enrolment_code_issued",
+        None,
+        f"staff:{coordinator.person_id} enrolment:{enrolment.id}",
+        actor_kind="admin",
+        now=now,
     )
     return IssuedCode(code, expires_at)
 
@@ -86,10 +92,10 @@ def code_hash(code: str) -> str:
 
 class Redeemed(enum.Enum):
     enrolled = "enrolled"
-    already = "already"            # they were on that caseload already (or resent their own code)
-    not_valid = "not_valid"        # wrong, used or expired: the same answer for all three
+    already = "already"  # they were on that caseload already (or resent their own code)
+    not_valid = "not_valid"  # wrong, used or expired: the same answer for all three
     too_many_tries = "too_many_tries"
-    no_code = "no_code"            # the message had nothing shaped like a code
+    no_code = "no_code"  # the message had nothing shaped like a code
 
 
 @dataclass(frozen=True)
@@ -127,8 +133,13 @@ def redeem_code(
     enrolment.caseload_entry_id = entry.id
     session.flush()
     audit.record(
-        session, person.id, "enrolled_by_code", person.id,
-        f"staff:{enrolment.coordinator_id} enrolment:{enrolment.id}", actor_kind="person", now=now,
+        session,
+        person.id,
+        "enrolled_by_code",
+        person.id,
+        f"staff:{enrolment.coordinator_id} enrolment:{enrolment.id}",
+        actor_kind="person",
+        now=now,
     )
     return RedeemResult(Redeemed.enrolled if created else Redeemed.already, coordinator.display_name)
 
@@ -158,14 +169,24 @@ def enrol_by_phone(
     person = session.get(Person, contact.person_id)
     entry, created = _add_to_caseload(session, coordinator.person_id, person, now)
     enrolment = Enrolment(
-        coordinator_id=coordinator.person_id, method="phone", label=check_label(label), created_at=now,
-        used_at=now, person_id=person.id, caseload_entry_id=entry.id,
+        coordinator_id=coordinator.person_id,
+        method="phone",
+        label=check_label(label),
+        created_at=now,
+        used_at=now,
+        person_id=person.id,
+        caseload_entry_id=entry.id,
     )
     session.add(enrolment)
     session.flush()
     audit.record(
-        session, None, "enrolled_by_phone", person.id,
-        f"staff:{coordinator.person_id} enrolment:{enrolment.id}", actor_kind="admin", now=now,
+        session,
+        None,
+        "enrolled_by_phone",
+        person.id,
+        f"staff:{coordinator.person_id} enrolment:{enrolment.id}",
+        actor_kind="admin",
+        now=now,
     )
     return created
 
@@ -183,13 +204,10 @@ class CaseloadPerson:
 def active_caseload(session: Session, coordinator_id: str) -> list[CaseloadPerson]:
     """The people on a coordinator's caseload now, by label."""
     entries = session.execute(
-        select(CaseloadEntry).where(
-            CaseloadEntry.coordinator_id == coordinator_id, CaseloadEntry.ended_at.is_(None)
-        )
+        select(CaseloadEntry).where(CaseloadEntry.coordinator_id == coordinator_id, CaseloadEntry.ended_at.is_(None))
     ).scalars()
     people = [
-        CaseloadPerson(entry.service_user_id, label_for(session, entry), as_utc(entry.started_at))
-        for entry in entries
+        CaseloadPerson(entry.service_user_id, label_for(session, entry), as_utc(entry.started_at)) for entry in entries
     ]
     return sorted(people, key=lambda person: (person.label.casefold(), person.person_id))
 
@@ -197,11 +215,13 @@ def active_caseload(session: Session, coordinator_id: str) -> list[CaseloadPerso
 def active_entry(session: Session, coordinator_id: str, person_id: str) -> CaseloadEntry | None:
     """The caseload entry if this person is on this coordinator's caseload now; else None."""
     return session.execute(
-        select(CaseloadEntry).where(
+        select(CaseloadEntry)
+        .where(
             CaseloadEntry.coordinator_id == coordinator_id,
             CaseloadEntry.service_user_id == person_id,
             CaseloadEntry.ended_at.is_(None),
-        ).limit(1)
+        )
+        .limit(1)
     ).scalar_one_or_none()
 
 

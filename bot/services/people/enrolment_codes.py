@@ -4,6 +4,7 @@ Four letters (never I, L or O, which look like 1 and 0) and four digits: about 2
 codes. Kept apart from bot/services/people/enrolment.py so the NLU component can use it without the
 database.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,5 +52,5 @@ def is_enrolment_message(text: str) -> bool:
     letters, separator = found.group(1).upper(), found.group(2)
     if any(letter not in CODE_LETTERS for letter in letters):
         return False
-    other_words = len(_WORD.findall((text[: found.start()] + " " + text[found.end():]).casefold()))
+    other_words = len(_WORD.findall((text[: found.start()] + " " + text[found.end() :]).casefold()))
     return other_words == 0 if separator == " " else other_words <= MAX_OTHER_WORDS

@@ -21,6 +21,7 @@ reach one person and one plan.
   (bot/services/people/records.py). The person left behind is kept, with a PersonMerge row
   saying where they went, so nothing is silently lost.
 """
+
 from __future__ import annotations
 
 import re
@@ -116,8 +117,11 @@ def make_code(session: Session, identity: ChannelIdentity, now: datetime) -> Mad
             break
     session.add(
         LinkCode(
-            code_hash=_code_hash(code), person_id=identity.person_id, made_by_identity_id=identity.id,
-            created_at=now, expires_at=now + timedelta(minutes=minutes),
+            code_hash=_code_hash(code),
+            person_id=identity.person_id,
+            made_by_identity_id=identity.id,
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
         )
     )
     session.flush()

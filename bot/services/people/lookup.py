@@ -1,11 +1,12 @@
 """Who is talking: find or create the person behind a channel address, and remember their role."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.security.pseudonyms import keyed_hash
 from bot.common.clock import utc_now
+from bot.security.pseudonyms import keyed_hash
 from bot.store.models import ChannelIdentity, Person, Role
 
 IDENTITY_PURPOSE = "channel-identity"
@@ -15,9 +16,7 @@ def identity_for_address(session: Session, channel: str, address: str) -> Channe
     """This channel address, and a new person behind it on first contact. Marks them as seen."""
     address_hash = keyed_hash(address, IDENTITY_PURPOSE)
     identity = session.execute(
-        select(ChannelIdentity).where(
-            ChannelIdentity.channel == channel, ChannelIdentity.address_hash == address_hash
-        )
+        select(ChannelIdentity).where(ChannelIdentity.channel == channel, ChannelIdentity.address_hash == address_hash)
     ).scalar_one_or_none()
     if identity is None:
         person = Person(role=Role.unknown)

@@ -7,6 +7,7 @@
   words) is moved as removed, so it is in the history but not shown twice. The first plan keeps
   its place; skips move unless they clash.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -55,7 +56,9 @@ def merge_plans(session: Session, from_person_id: str, into_person_id: str, now:
 
 
 def _combine(session: Session, source: WrapPlan, target: WrapPlan, now: datetime) -> None:
-    items = list(session.execute(select(WrapItem).where(WrapItem.plan_id == source.id).order_by(WrapItem.number)).scalars())
+    items = list(
+        session.execute(select(WrapItem).where(WrapItem.plan_id == source.id).order_by(WrapItem.number)).scalars()
+    )
     already = {
         (item.question_id, _same_words(item.text))
         for item in session.execute(

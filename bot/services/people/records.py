@@ -13,6 +13,7 @@ Some tables hold one row per person and key. Where both people have such a row:
 - anywhere else (a check-in at the same time, which may hold the person's note), nothing is
   dropped: the clashing row stays with the person left behind, found through person_merges.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

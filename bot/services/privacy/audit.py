@@ -10,22 +10,22 @@ statement takes the row lock on PostgreSQL and the database's write lock on SQLi
 are held until the caller commits, so two writers queue up instead of forking the chain.
 `verify()` walks the chain and names the first entry that does not match.
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.common.clock import as_utc
+from bot.common.clock import as_utc, utc_now
 from bot.settings import get_settings
 from bot.store.audit_models import GENESIS_HASH, AuditChainHead, AuditEntry
-from bot.common.clock import utc_now
 
 HEAD_ID = 1
 MAX_DETAIL_CHARS = 200
@@ -34,27 +34,52 @@ MAX_DETAIL_CHARS = 200
 ACTOR_KINDS = frozenset({"staff", "person", "admin", "system"})
 
 # What happened. Add to this list rather than inventing names at call sites.
-ACTIONS = frozenset({
-    # staff reading a person's data
-    "caseload_viewed", "person_viewed", "summary_viewed",
-    # sharing and consent (bot/services/consent/sharing.py and consent.py call these)
-    "share_created", "share_acknowledged", "consent_granted", "consent_withdrawn", "consent_declined",
-    # a person's own data
-    "data_exported", "erasure_requested", "data_erased",
-    # sign-in ("sign_in_locked" is from before per-address throttling, kept for old entries)
-    "sign_in", "sign_in_failed", "sign_in_throttled", "sign_in_locked", "sign_out",
-    # administration ("account_unlocked": an account's failed sign-ins cleared)
-    "coordinator_created", "password_set", "sessions_ended", "account_disabled", "account_enabled",
-    "account_unlocked",
-    "enrolment_code_issued", "enrolled_by_code", "enrolled_by_phone", "enrolment_code_refused",
-    # wrong code tries (bot/services/people/code_tries.py): one row when a limit is reached
-    "code_tries_limit_reached",
-    # carers (bot/services/carers/carers.py): linking, a carer reading what was shared, their messages
-    "carer_code_issued", "carer_linked", "carer_unlinked", "carer_viewed_shared",
-    "carer_message_left", "carer_messages_viewed",
-    # SMS: crisis help asked for from a number that had sent STOP (bot/services/sms/turns.py)
-    "crisis_help_after_opt_out",
-})
+ACTIONS = frozenset(
+    {
+        # staff reading a person's data
+        "caseload_viewed",
+        "person_viewed",
+        "summary_viewed",
+        # sharing and consent (bot/services/consent/sharing.py and consent.py call these)
+        "share_created",
+        "share_acknowledged",
+        "consent_granted",
+        "consent_withdrawn",
+        "consent_declined",
+        # a person's own data
+        "data_exported",
+        "erasure_requested",
+        "data_erased",
+        # sign-in ("sign_in_locked" is from before per-address throttling, kept for old entries)
+        "sign_in",
+        "sign_in_failed",
+        "sign_in_throttled",
+        "sign_in_locked",
+        "sign_out",
+        # administration ("account_unlocked": an account's failed sign-ins cleared)
+        "coordinator_created",
+        "password_set",
+        "sessions_ended",
+        "account_disabled",
+        "account_enabled",
+        "account_unlocked",
+        "enrolment_code_issued",
+        "enrolled_by_code",
+        "enrolled_by_phone",
+        "enrolment_code_refused",
+        # wrong code tries (bot/services/people/code_tries.py): one row when a limit is reached
+        "code_tries_limit_reached",
+        # carers (bot/services/carers/carers.py): linking, a carer reading what was shared, their messages
+        "carer_code_issued",
+        "carer_linked",
+        "carer_unlinked",
+        "carer_viewed_shared",
+        "carer_message_left",
+        "carer_messages_viewed",
+        # SMS: crisis help asked for from a number that had sent STOP (bot/services/sms/turns.py)
+        "crisis_help_after_opt_out",
+    }
+)
 
 
 class AuditError(ValueError):
@@ -154,7 +179,10 @@ def verify(session: Session) -> Verification:
         return Verification(False, checked, None, None, "the chain head is missing")
     if head.last_seq != checked or head.last_hash != prev_hash:
         return Verification(
-            False, checked, checked + 1, None,
+            False,
+            checked,
+            checked + 1,
+            None,
             f"the log ends at entry {checked}, but {head.last_seq} entries were written "
             "(entries at the end were removed or replaced)",
         )

@@ -5,6 +5,7 @@ restart; run `python -m bot keys rotate`; then remove the old key. Rows are re-e
 batches, each batch its own transaction, so the command can be stopped and run again. Old plain
 rows of the conversation history are encrypted on the way.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,7 +63,9 @@ def rotate_all(engine: Engine) -> dict[str, int]:
             with engine.begin() as connection:
                 where = f"WHERE {spec.key} > :after" if last_key is not None else ""
                 rows = connection.execute(
-                    text(f"SELECT {spec.key}, {selected} FROM {spec.table} {where} ORDER BY {spec.key} LIMIT {BATCH_SIZE}"),
+                    text(
+                        f"SELECT {spec.key}, {selected} FROM {spec.table} {where} ORDER BY {spec.key} LIMIT {BATCH_SIZE}"
+                    ),
                     {"after": last_key},
                 ).all()
                 for row in rows:

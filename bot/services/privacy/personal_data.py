@@ -5,6 +5,7 @@ that points at the person, directly or through another such row, plus their conv
 (found through the conversation ids kept, encrypted, on their channel identities). A new table
 that points at `people.id` is included without any change here.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,9 @@ NEVER_EXPORTED = {("staff_accounts", "password_hash"), ("carer_links", "code_has
 EXPORTED_ONLY_TO = {"carer_messages": "carer_person_id"}
 PLAIN_JSON_PREFIXES = ("{", "[")
 # Rasa's table (Rasa creates and owns it), named here just for the columns we read.
-EVENTS = sql_table("events", column("id"), column("sender_id"), column("type_name"), column("timestamp"), column("data"))
+EVENTS = sql_table(
+    "events", column("id"), column("sender_id"), column("type_name"), column("timestamp"), column("data")
+)
 
 
 @dataclass
@@ -59,7 +62,8 @@ def _rows_about(session: Session, person_id: str) -> dict[str, list[dict[str, An
                 column.in_(keys[key.column.table.name])
                 for column in candidate.columns
                 for key in column.foreign_keys
-                if key.column.table.name in keys and key.column.name == _primary_key(key.column.table)
+                if key.column.table.name in keys
+                and key.column.name == _primary_key(key.column.table)
                 and keys[key.column.table.name]
             ]
         if not conditions:
@@ -77,7 +81,8 @@ def _rows_about(session: Session, person_id: str) -> dict[str, list[dict[str, An
 def sender_ids(session: Session, person_id: str) -> list[str]:
     """The conversation ids the person's history is kept under."""
     return [
-        sender for sender in session.execute(
+        sender
+        for sender in session.execute(
             select(ChannelIdentity.sender_id).where(ChannelIdentity.person_id == person_id)
         ).scalars()
         if sender
@@ -110,11 +115,13 @@ def conversation(session: Session, senders: list[str]) -> list[dict[str, Any]]:
         data = _event_data(row.data)
         text = data.get("text")
         if text:
-            said.append({
-                "at": datetime.fromtimestamp(row.timestamp).isoformat() if row.timestamp else None,
-                "from": "you" if row.type_name == "user" else "Alongside",
-                "text": text,
-            })
+            said.append(
+                {
+                    "at": datetime.fromtimestamp(row.timestamp).isoformat() if row.timestamp else None,
+                    "from": "you" if row.type_name == "user" else "Alongside",
+                    "text": text,
+                }
+            )
     return said
 
 
@@ -135,9 +142,14 @@ def collect(session: Session, person_id: str) -> PersonalData:
 
 def as_json(data: PersonalData, generated_at: datetime) -> str:
     return json.dumps(
-        {"generated_at": generated_at.isoformat(), "person_id": data.person_id,
-         "records": data.tables, "conversation": data.conversation},
-        indent=2, ensure_ascii=False,
+        {
+            "generated_at": generated_at.isoformat(),
+            "person_id": data.person_id,
+            "records": data.tables,
+            "conversation": data.conversation,
+        },
+        indent=2,
+        ensure_ascii=False,
     )
 
 

@@ -1,4 +1,5 @@
 """The readable page of everything held about a person (the JSON is personal_data.as_json)."""
+
 from __future__ import annotations
 
 from datetime import datetime

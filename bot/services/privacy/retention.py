@@ -6,6 +6,7 @@ have ended (a newer session has started since), so the conversation a person is 
 is never cut. The person's plan, consents and goals are not touched: they stay until the person
 deletes them.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

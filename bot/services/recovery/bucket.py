@@ -5,6 +5,7 @@ Linked to the WRAP: overflow signs are early warning signs, and what lets water 
 the wellness toolbox. `copy_to_wrap` copies them (after the person says yes), once each.
 These functions flush but never commit; the caller's `unit_of_work()` does.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,11 +13,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.guided import content as guided_content
-
-from bot.services.wrap import plan as wrap
-from bot.services.guided.list_answers import split_items
 from bot.common.clock import utc_now
+from bot.services.guided import content as guided_content
+from bot.services.guided.list_answers import split_items
+from bot.services.wrap import plan as wrap
 from bot.store.goals_models import BucketItem
 from bot.store.models import WrapItem
 
@@ -87,8 +87,11 @@ def copy_to_wrap(session: Session, person_id: str, channel: str) -> list[WrapIte
         new = wrap.save_answer(session, plan, question_id, item.text, channel)
         added += new
         match = next(
-            (existing for existing in wrap.current_items(session, plan, question_id=question_id)
-             if existing.text.casefold() == item.text.casefold()),
+            (
+                existing
+                for existing in wrap.current_items(session, plan, question_id=question_id)
+                if existing.text.casefold() == item.text.casefold()
+            ),
             new[0] if new else None,
         )
         if match is not None:
@@ -100,8 +103,8 @@ def copy_to_wrap(session: Session, person_id: str, channel: str) -> list[WrapIte
 
 def picture(items: dict[str, list[str]], id_prefix: str = "bucket") -> str | None:
     """The bucket as an accessible SVG (bot/services/recovery/bucket_svg.py), or None when it is empty."""
-    from bot.services.recovery.bucket_svg import bucket_svg
     from bot.services.guided.list_answers import join_for_reading
+    from bot.services.recovery.bucket_svg import bucket_svg
 
     if not any(items.get(kind) for kind in KINDS):
         return None
@@ -109,7 +112,9 @@ def picture(items: dict[str, list[str]], id_prefix: str = "bucket") -> str | Non
     nothing = words.text("nothing_yet")
     described = {kind: join_for_reading(items.get(kind) or []) or nothing for kind in KINDS}
     return bucket_svg(
-        list(items.get("fills") or []), list(items.get("overflow") or []), list(items.get("lets_out") or []),
+        list(items.get("fills") or []),
+        list(items.get("overflow") or []),
+        list(items.get("lets_out") or []),
         title=words.text("picture_title"),
         description=words.text("picture_description", **described),
         labels={step.id: step.label for step in words.steps},

@@ -6,6 +6,7 @@ the bottom). Every label is real text, so it can be read, zoomed and found. The 
 role="img", a <title> and a <desc> that says everything in words, for screen readers.
 The person's words are escaped for XML; characters XML cannot hold are dropped.
 """
+
 from __future__ import annotations
 
 import re

@@ -11,6 +11,7 @@ they next talk to us (`offer_in_chat`). An answer is recorded against the pendin
 or as a check-in of its own when none is pending.
 These functions flush but never commit; the caller's `unit_of_work()` does.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,10 +22,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.guided import content as guided_content
-
-from bot.services.messaging import reach
 from bot.common.clock import as_utc, utc_now
+from bot.services.guided import content as guided_content
+from bot.services.messaging import reach
 from bot.settings import get_settings
 from bot.store.goals_models import CheckIn, CheckinSchedule
 
@@ -36,8 +36,21 @@ MAX_NOTE_CHARS = 500
 MAX_INTERVAL_DAYS = 28
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "a couple of": 2, "a few": 3,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fourteen": 14,
+    "a couple of": 2,
+    "a few": 3,
 }
 
 
@@ -71,7 +84,9 @@ def parse_rhythm(text: str) -> Rhythm | None:
     if not lowered:
         return None
     local_time = _time_in(lowered)
-    days = next((index for index, name in enumerate(WEEKDAYS) if re.search(rf"\b{name[:3]}(?:{name[3:]})?s?\b", lowered)), None)
+    days = next(
+        (index for index, name in enumerate(WEEKDAYS) if re.search(rf"\b{name[:3]}(?:{name[3:]})?s?\b", lowered)), None
+    )
     if days is not None:
         return Rhythm(WEEKLY, weekday=days, local_time=local_time)
     if re.search(r"\b(daily|every ?day|each day|once a day)\b", lowered):
@@ -256,8 +271,11 @@ def send_due_checkins(session: Session, now: datetime) -> list[CheckIn]:
             checkin = CheckIn(person_id=schedule.person_id, due_at=due, channel=CHAT, status=PENDING, created_at=now)
             session.add(checkin)
             texted = reach.tell_person(
-                session, schedule.person_id, content().text("checkin_sms"),
-                idempotency_key=f"checkin:{schedule.person_id}:{due.isoformat()}", purpose="checkin",
+                session,
+                schedule.person_id,
+                content().text("checkin_sms"),
+                idempotency_key=f"checkin:{schedule.person_id}:{due.isoformat()}",
+                purpose="checkin",
             )
             if texted:
                 checkin.channel, checkin.sent_at = "sms", now
@@ -308,12 +326,12 @@ def read_reply(text: str) -> tuple[str, str | None] | None:
             if lowered.startswith(phrase) and len(lowered) > len(phrase):
                 after = lowered[len(phrase)]
                 core = phrase.isdigit() or any(word in phrase for word in RATINGS)
-                if after in ",.;:-!" or (after == " " and core):
-                    if best is None or len(phrase) > best[0]:
-                        best = (len(phrase), rating)
+                fits = after in ",.;:-!" or (after == " " and core)
+                if fits and (best is None or len(phrase) > best[0]):
+                    best = (len(phrase), rating)
     if best is None:
         return None
-    note = original[best[0]:].lstrip(" ,.;:-!").strip()
+    note = original[best[0] :].lstrip(" ,.;:-!").strip()
     return best[1], (note[:MAX_NOTE_CHARS] or None)
 
 

@@ -1,6 +1,7 @@
 """Recovery goals in the person's words, with small next steps. Saved when given; never
 deleted (removing marks them removed), so the person's history is kept.
 These functions flush but never commit; the caller's `unit_of_work()` does."""
+
 from __future__ import annotations
 
 import re
@@ -74,10 +75,16 @@ def last_update_at(session: Session, person_id: str) -> datetime | None:
     candidates = [
         select(func.max(Goal.created_at)).where(Goal.person_id == person_id),
         select(func.max(Goal.done_at)).where(Goal.person_id == person_id),
-        select(func.max(GoalStep.created_at)).join(Goal, Goal.id == GoalStep.goal_id).where(Goal.person_id == person_id),
+        select(func.max(GoalStep.created_at))
+        .join(Goal, Goal.id == GoalStep.goal_id)
+        .where(Goal.person_id == person_id),
         select(func.max(GoalStep.done_at)).join(Goal, Goal.id == GoalStep.goal_id).where(Goal.person_id == person_id),
-        select(func.max(WrapItem.created_at)).join(WrapPlan, WrapPlan.id == WrapItem.plan_id).where(WrapPlan.person_id == person_id),
-        select(func.max(WrapItem.removed_at)).join(WrapPlan, WrapPlan.id == WrapItem.plan_id).where(WrapPlan.person_id == person_id),
+        select(func.max(WrapItem.created_at))
+        .join(WrapPlan, WrapPlan.id == WrapItem.plan_id)
+        .where(WrapPlan.person_id == person_id),
+        select(func.max(WrapItem.removed_at))
+        .join(WrapPlan, WrapPlan.id == WrapItem.plan_id)
+        .where(WrapPlan.person_id == person_id),
         select(func.max(RecoveryMeaning.created_at)).where(RecoveryMeaning.person_id == person_id),
         select(func.max(BucketItem.created_at)).where(BucketItem.person_id == person_id),
         select(Person.created_at).where(Person.id == person_id),

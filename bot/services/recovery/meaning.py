@@ -1,6 +1,7 @@
 """What recovery means to a person, in their own words: saved when given, changed at any time,
 never silently overwritten (each change is a new version; the old one is kept, marked replaced).
 These functions flush but never commit; the caller's `unit_of_work()` does."""
+
 from __future__ import annotations
 
 import re
@@ -57,7 +58,10 @@ def save_meaning(
     if current is not None and current.text.casefold() == words.casefold():
         return current, False
     meaning = RecoveryMeaning(
-        person_id=person_id, text=words, channel=channel, created_at=now,
+        person_id=person_id,
+        text=words,
+        channel=channel,
+        created_at=now,
         replaces_id=current.id if current else None,
     )
     if current is not None:

@@ -10,6 +10,7 @@ The rule (thresholds are settings):
 An offer is a Reflection row; its answers are saved one at a time as they are given.
 These functions flush but never commit; the caller's `unit_of_work()` does.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -17,11 +18,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.recovery import checkins
-
-from bot.services.guided import content as guided_content
-from bot.services.recovery.goals import last_update_at
 from bot.common.clock import as_utc, utc_now
+from bot.services.guided import content as guided_content
+from bot.services.recovery import checkins
+from bot.services.recovery.goals import last_update_at
 from bot.settings import get_settings
 from bot.store.goals_models import Reflection, ReflectionAnswer
 
@@ -103,14 +103,18 @@ def decline(session: Session, person_id: str, now: datetime | None = None) -> No
         session.flush()
 
 
-def save_answer(session: Session, reflection: Reflection, text: str, now: datetime | None = None) -> ReflectionAnswer | None:
+def save_answer(
+    session: Session, reflection: Reflection, text: str, now: datetime | None = None
+) -> ReflectionAnswer | None:
     """Save the answer to the question the reflection is at; None if there are no words."""
     words = " ".join((text or "").split())
     if not any(char.isalnum() for char in words) or reflection.position_question_id is None:
         return None
     answer = ReflectionAnswer(
-        reflection_id=reflection.id, question_id=reflection.position_question_id,
-        text=words[:MAX_ANSWER_CHARS], created_at=as_utc(now or utc_now()),
+        reflection_id=reflection.id,
+        question_id=reflection.position_question_id,
+        text=words[:MAX_ANSWER_CHARS],
+        created_at=as_utc(now or utc_now()),
     )
     session.add(answer)
     session.flush()
@@ -130,9 +134,7 @@ def advance(session: Session, reflection: Reflection, now: datetime | None = Non
 def answers(session: Session, reflection: Reflection) -> list[ReflectionAnswer]:
     """The answers in the order the questions are asked."""
     order = {step.id: index for index, step in enumerate(content().steps)}
-    found = session.execute(
-        select(ReflectionAnswer).where(ReflectionAnswer.reflection_id == reflection.id)
-    ).scalars()
+    found = session.execute(select(ReflectionAnswer).where(ReflectionAnswer.reflection_id == reflection.id)).scalars()
     return sorted(found, key=lambda answer: (order.get(answer.question_id, len(order)), answer.created_at))
 
 

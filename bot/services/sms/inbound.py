@@ -10,6 +10,7 @@ The number itself is never the conversation's id: Rasa sees a keyed hash of it
 (`sender_id_for`), and the number is kept encrypted in `sms_contacts` (bot/services/messaging/reach.py)
 so replies and later messages can reach the person.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,10 +20,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.services.people.lookup import person_for_address
+from bot.common.sms_text import chosen_number
 from bot.security.pseudonyms import keyed_hash
 from bot.services.messaging.reach import remember_sms_number
-from bot.common.sms_text import chosen_number
+from bot.services.people.lookup import person_for_address
 from bot.store.sms_models import SmsChoices, SmsInboundMessage
 
 CHANNEL = "sms"
@@ -132,13 +133,20 @@ def give_up(row: SmsInboundMessage) -> None:
 def take_waiting(session: Session, now: datetime, limit: int = 20) -> list[WaitingText]:
     """Texts due to be tried again, taken so no other rasa server tries the same one at once
     (their retry time moves on; a successful turn clears them, a failed one keeps them)."""
-    rows = session.execute(
-        select(SmsInboundMessage)
-        .where(SmsInboundMessage.retry_after.is_not(None), SmsInboundMessage.retry_after <= now,
-               SmsInboundMessage.answered_at.is_(None))
-        .order_by(SmsInboundMessage.received_at)
-        .limit(limit)
-    ).scalars().all()
+    rows = (
+        session.execute(
+            select(SmsInboundMessage)
+            .where(
+                SmsInboundMessage.retry_after.is_not(None),
+                SmsInboundMessage.retry_after <= now,
+                SmsInboundMessage.answered_at.is_(None),
+            )
+            .order_by(SmsInboundMessage.received_at)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
     taken = []
     for row in rows:
         claimed = session.execute(

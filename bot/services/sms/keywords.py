@@ -9,6 +9,7 @@ here rather than in content/.
 Keyword handling never decides alone: the channel still runs the message through NLU first,
 so a crisis message is never swallowed (see bot/channels/sms.py).
 """
+
 from __future__ import annotations
 
 import enum
@@ -16,13 +17,16 @@ import enum
 
 class Keyword(str, enum.Enum):
     opt_out = "opt_out"  # stop all texts
-    opt_in = "opt_in"    # texts again, after an opt-out
-    help = "help"        # what this number is and how to stop
+    opt_in = "opt_in"  # texts again, after an opt-out
+    help = "help"  # what this number is and how to stop
 
 
 _KEYWORDS = {
     # OPTOUT and REVOKE: on Twilio's Advanced Opt-Out list too (they opt the number out there).
-    **{word: Keyword.opt_out for word in ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke")},
+    **{
+        word: Keyword.opt_out
+        for word in ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke")
+    },
     **{word: Keyword.opt_in for word in ("start", "yes", "unstop")},
     **{word: Keyword.help for word in ("help", "info")},
 }

@@ -3,6 +3,7 @@
 UK numbers may be typed the everyday way ("07700 900123"); numbers from elsewhere need their
 country code ("+353 ..."). The result is what inbound texts carry, so its keyed hash matches.
 """
+
 from __future__ import annotations
 
 import re

@@ -24,6 +24,7 @@ The order of the rules is the point:
 Everything here happens in the caller's unit of work: the replies are queued in the same
 transaction that marks the text answered, so a text is answered once or not at all.
 """
+
 from __future__ import annotations
 
 import enum
@@ -32,17 +33,16 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.services.privacy import audit
-
-from bot.services.messaging import outbox
+from bot.common.sms_text import numbered_choices, split_for_sms
 from bot.services.crisis.content import load_crisis_content
+from bot.services.messaging import outbox
 from bot.services.messaging.outbox import CRISIS_REPLY_PURPOSE
 from bot.services.messaging.rate_limits import Verdict
 from bot.services.messaging.reach import contact_for_number
+from bot.services.privacy import audit
 from bot.services.sms.content import SmsContent, load_sms_content
 from bot.services.sms.inbound import keep_for_retry, mark_answered, remember_choices
 from bot.services.sms.keywords import Keyword, keyword_in
-from bot.common.sms_text import numbered_choices, split_for_sms
 from bot.settings import get_settings
 
 REPLY_PURPOSE = "reply"
@@ -54,15 +54,15 @@ def reply_key_prefix(message_sid: str) -> str:
 
 
 class Outcome(str, enum.Enum):
-    replies = "replies"                # the bot's replies
+    replies = "replies"  # the bot's replies
     crisis_replies = "crisis_replies"  # the bot's replies to a crisis message
     crisis_contacts = "crisis_contacts"  # the contacts from content, without the dialogue
     opt_out = "opt_out"
     opt_in = "opt_in"
     help = "help"
-    apology = "apology"                # the turn failed on our side: told so, the text kept
-    slow_down = "slow_down"            # over the rate limit: asked once to slow down
-    nothing = "nothing"                # opted out, or over the limit again: nothing is sent
+    apology = "apology"  # the turn failed on our side: told so, the text kept
+    slow_down = "slow_down"  # over the rate limit: asked once to slow down
+    nothing = "nothing"  # opted out, or over the limit again: nothing is sent
 
 
 def keyword_for(text: str, opted_out: bool) -> Keyword | None:
@@ -128,7 +128,9 @@ def sms_bodies(replies: list[BotReply], content: SmsContent) -> tuple[list[str],
         block = reply.text.strip()
         if reply.buttons:
             choices = numbered_choices(
-                [title for title, _ in reply.buttons], content.choices_intro, content.choice_item,
+                [title for title, _ in reply.buttons],
+                content.choices_intro,
+                content.choice_item,
                 start=len(payloads) + 1,
             )
             payloads.extend(payload for _, payload in reply.buttons)
@@ -182,7 +184,12 @@ def finish_turn(
     purpose = CRISIS_REPLY_PURPOSE if is_urgent(outcome) else REPLY_PURPOSE
     for index, body in enumerate(bodies):
         outbox.enqueue(
-            session, channel="sms", recipient=number, body=body, purpose=purpose, person_id=person_id,
+            session,
+            channel="sms",
+            recipient=number,
+            body=body,
+            purpose=purpose,
+            person_id=person_id,
             idempotency_key=reply_key(message_sid, index, outcome),
         )
     if payloads is not None:

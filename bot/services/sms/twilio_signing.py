@@ -14,9 +14,10 @@ derived from SECRET_KEY stands in, so the simulator (`python -m bot sms`) is sig
 exactly as Twilio's requests are. In production there is no such token: without
 TWILIO_AUTH_TOKEN every request is refused, and start-up requires PUBLIC_BASE_URL with it.
 """
+
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from twilio.request_validator import RequestValidator
 

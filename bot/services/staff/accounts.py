@@ -7,6 +7,7 @@ username, wrong password, disabled account and throttled address get one and the
 A password reset and disabling an account end all its sessions at once. Every sign-in, failure,
 throttle and change is audited, without the username or password typed.
 """
+
 from __future__ import annotations
 
 import enum
@@ -17,17 +18,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.services.privacy import audit
-
-from bot.services.staff import passwords
-
-from bot.services.staff import sign_in_attempts
-
-from bot.services.staff import web_sessions
-from bot.services.sms.phone_numbers import PhoneNumberError, normalise_phone
-from bot.common.clock import as_utc
+from bot.common.clock import as_utc, utc_now
 from bot.common.sms_text import gsm7_problem
-from bot.common.clock import utc_now
+from bot.services.privacy import audit
+from bot.services.sms.phone_numbers import PhoneNumberError, normalise_phone
+from bot.services.staff import passwords, sign_in_attempts, web_sessions
 from bot.store.models import Person, Role
 from bot.store.staff_models import StaffAccount
 
@@ -60,8 +55,7 @@ def check_display_name(name: str) -> str:
         raise StaffError(f"The display name can be at most {MAX_DISPLAY_NAME} characters.")
     if gsm7_problem(name):
         raise StaffError(
-            "The display name is sent in text messages, so use plain letters only "
-            "(no emoji or curly quotes)."
+            "The display name is sent in text messages, so use plain letters only (no emoji or curly quotes)."
         )
     return name
 
@@ -129,7 +123,9 @@ def set_password(session: Session, account: StaffAccount, password: str, now: da
     audit.record(session, None, "password_set", None, subject, actor_kind="admin", now=now)
     ended = web_sessions.end_all(session, account.person_id)
     if ended:
-        audit.record(session, None, "sessions_ended", None, f"{subject} {ended} (password reset)", actor_kind="admin", now=now)
+        audit.record(
+            session, None, "sessions_ended", None, f"{subject} {ended} (password reset)", actor_kind="admin", now=now
+        )
     sign_in_attempts.clear_for(session, sign_in_attempts.username_key(account.username))
     return ended
 
@@ -155,7 +151,9 @@ def disable(session: Session, account: StaffAccount, now: datetime | None = None
         audit.record(session, None, "account_disabled", None, subject, actor_kind="admin", now=now)
     ended = web_sessions.end_all(session, account.person_id)
     if ended:
-        audit.record(session, None, "sessions_ended", None, f"{subject} {ended} (disabled)", actor_kind="admin", now=now)
+        audit.record(
+            session, None, "sessions_ended", None, f"{subject} {ended} (disabled)", actor_kind="admin", now=now
+        )
     return ended
 
 
@@ -175,7 +173,9 @@ def is_disabled(account: StaffAccount) -> bool:
 
 def refused_addresses(session: Session, account: StaffAccount, now: datetime | None = None) -> int:
     """How many client addresses are refused for this account just now (for the admin)."""
-    return sign_in_attempts.refused_addresses(session, sign_in_attempts.username_key(account.username), now or utc_now())
+    return sign_in_attempts.refused_addresses(
+        session, sign_in_attempts.username_key(account.username), now or utc_now()
+    )
 
 
 class SignIn(enum.Enum):
@@ -222,8 +222,10 @@ def sign_in(
         return _signed_in(session, account, password, address_key, username_key, now)
 
     refusal = (
-        Refusal.unknown_username if account is None
-        else Refusal.disabled if is_disabled(account)
+        Refusal.unknown_username
+        if account is None
+        else Refusal.disabled
+        if is_disabled(account)
         else Refusal.wrong_password
     )
     audit.record(session, actor, "sign_in_failed", None, refusal.value, now=now)
@@ -235,8 +237,9 @@ def sign_in(
     return SignInResult(SignIn.refused, refusal=refusal)
 
 
-def _signed_in(session: Session, account: StaffAccount, password: str, address_key: str, username_key: str,
-               now: datetime) -> SignInResult:
+def _signed_in(
+    session: Session, account: StaffAccount, password: str, address_key: str, username_key: str, now: datetime
+) -> SignInResult:
     if passwords.needs_rehash(account.password_hash):
         account.password_hash = passwords.hash_password(password)
     previous = account.last_visit_at

@@ -12,13 +12,14 @@ names, keyboard patterns, dates and repeats) must put it at MIN_GUESSES_LOG10 or
 the person's username and name as things an attacker would try first. We say why in our own
 plain words, not zxcvbn's.
 """
+
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
 import secrets
-from typing import Iterable
+from collections.abc import Iterable
 
 from zxcvbn import zxcvbn
 
@@ -97,9 +98,7 @@ def _pieces(given: str) -> list[str]:
 def _derive(password: str, salt: bytes, log2_n: int, r: int, p: int, length: int = KEY_BYTES) -> bytes:
     if not 10 <= log2_n <= 20:
         raise ValueError("scrypt cost out of range")
-    return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=2 ** log2_n, r=r, p=p, maxmem=MAX_MEMORY, dklen=length
-    )
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**log2_n, r=r, p=p, maxmem=MAX_MEMORY, dklen=length)
 
 
 def _b64(raw: bytes) -> str:

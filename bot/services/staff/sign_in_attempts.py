@@ -10,6 +10,7 @@ Unknown usernames are counted exactly like real ones (by a keyed hash of what wa
 the throttle itself does not tell which usernames exist. Refused tries are not stored (an
 attacker cannot grow the table past the limits per address), and nothing is kept over a day.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -43,14 +44,16 @@ def refusal(session: Session, address: str, username: str, now: datetime) -> str
     settings = get_settings()
     since = _window_start(now)
     from_address = session.execute(
-        select(func.count()).select_from(SignInFailure).where(
-            SignInFailure.address_hash == address, SignInFailure.failed_at > since
-        )
+        select(func.count())
+        .select_from(SignInFailure)
+        .where(SignInFailure.address_hash == address, SignInFailure.failed_at > since)
     ).scalar_one()
     if from_address >= settings.sign_in_max_failures_per_address:
         return "address"
     for_username = session.execute(
-        select(func.count()).select_from(SignInFailure).where(
+        select(func.count())
+        .select_from(SignInFailure)
+        .where(
             SignInFailure.address_hash == address,
             SignInFailure.username_hash == username,
             SignInFailure.failed_at > since,
@@ -85,13 +88,19 @@ def refused_addresses(session: Session, username: str, now: datetime) -> int:
         .group_by(SignInFailure.address_hash)
     ).all()
     return sum(
-        1 for address, count in counts
+        1
+        for address, count in counts
         if count >= settings.sign_in_max_failures or refusal(session, address, username, now) == "address"
     )
 
 
 def forget_old(session: Session, now: datetime) -> int:
     """Delete failures over a day old (the worker also runs this hourly)."""
-    return session.execute(
-        delete(SignInFailure).where(SignInFailure.failed_at < now - KEEP_FOR).execution_options(synchronize_session=False)
-    ).rowcount or 0
+    return (
+        session.execute(
+            delete(SignInFailure)
+            .where(SignInFailure.failed_at < now - KEEP_FOR)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )

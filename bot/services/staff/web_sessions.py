@@ -7,6 +7,7 @@ MAX_SESSION_HOURS whatever happens, at sign-out, and at once for every session o
 whose password is reset or which is disabled (`end_all`). A new session is made at every
 sign-in, so a token planted before sign-in is worthless.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -107,7 +108,10 @@ def _forget_expired(session: Session, now: datetime) -> None:
     idle = timedelta(minutes=get_settings().web_session_idle_minutes)
     session.execute(
         delete(StaffSession)
-        .where((StaffSession.last_seen_at < now - idle) | (StaffSession.created_at < now - timedelta(hours=MAX_SESSION_HOURS)))
+        .where(
+            (StaffSession.last_seen_at < now - idle)
+            | (StaffSession.created_at < now - timedelta(hours=MAX_SESSION_HOURS))
+        )
         .execution_options(synchronize_session=False)
     )
 

@@ -1,12 +1,12 @@
 """The web chat's own words, read from content/webchat.yml and checked when loaded."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
-
 
 from bot.common.content_files import read_content
 from bot.settings import PROJECT_ROOT
@@ -17,9 +17,21 @@ MAX_MESSAGE_CHARS = 4000  # far more than one thought; the page says so before s
 REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "page": (
-            "title", "heading", "intro", "help_link", "conversation_label", "you_said",
-            "alongside_said", "suggestions_label", "message_label", "message_hint", "send_button",
-            "help_heading", "help_intro", "back_to_chat", "no_script",
+            "title",
+            "heading",
+            "intro",
+            "help_link",
+            "conversation_label",
+            "you_said",
+            "alongside_said",
+            "suggestions_label",
+            "message_label",
+            "message_hint",
+            "send_button",
+            "help_heading",
+            "help_intro",
+            "back_to_chat",
+            "no_script",
         ),
         "status": ("connecting", "connected", "reconnecting", "ended", "too_long"),
         "replies": ("not_text", "too_long", "slow_down"),

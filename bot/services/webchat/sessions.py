@@ -9,6 +9,7 @@ of the id, so neither the database nor the logs hold the cookie's value.
 The cookie is `v1.<conversation id>.<issued at, unix seconds>.<signature>`; it is refused once
 older than WEBCHAT_SESSION_DAYS, and re-issued (same conversation, new time) on each visit.
 """
+
 from __future__ import annotations
 
 import base64

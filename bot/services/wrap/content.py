@@ -5,15 +5,17 @@ them without touching code. Loading checks everything a careless edit could brea
 forms rely on, kinds, SMS length, characters plain SMS cannot carry) and stops with a ValueError
 that names the file, the entry and the problem, instead of a confusing reply to a person later.
 """
+
 from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from bot.common.content_files import parse_content
 from bot.common.sms_text import gsm7_length, gsm7_problem
@@ -36,12 +38,34 @@ QUESTION_KINDS = ("list", "text")
 # What one item of a list answer is; stored beside the item, so this set is closed.
 ITEM_KINDS = frozenset(
     {
-        "tool", "well_trait", "must_do", "might_do", "reminder", "trigger",
-        "early_warning_sign", "breaking_down_sign", "takeover_sign", "supporter",
-        "not_involved", "contact", "medicine_current", "allergy", "medicine_preferred",
-        "medicine_accepted", "medicine_refused", "treatment_accepted", "treatment_refused",
-        "care_preference", "hospital_preferred", "hospital_avoided", "help_wanted",
-        "help_not_wanted", "practical_need", "stop_sign", "recovery_help", "recovery_support",
+        "tool",
+        "well_trait",
+        "must_do",
+        "might_do",
+        "reminder",
+        "trigger",
+        "early_warning_sign",
+        "breaking_down_sign",
+        "takeover_sign",
+        "supporter",
+        "not_involved",
+        "contact",
+        "medicine_current",
+        "allergy",
+        "medicine_preferred",
+        "medicine_accepted",
+        "medicine_refused",
+        "treatment_accepted",
+        "treatment_refused",
+        "care_preference",
+        "hospital_preferred",
+        "hospital_avoided",
+        "help_wanted",
+        "help_not_wanted",
+        "practical_need",
+        "stop_sign",
+        "recovery_help",
+        "recovery_support",
         "recovery_avoid",
     }
 )
@@ -100,9 +124,7 @@ MAX_LABEL_CHARS = 60  # a label is a heading in the plan read back by SMS
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _MATCH_WORD = re.compile(r"[^\W_]+")
-_QUESTION_FIELDS = frozenset(
-    {"id", "label", "prompt", "example", "kind", "item_kind", "part", "basis", "same_as"}
-)
+_QUESTION_FIELDS = frozenset({"id", "label", "prompt", "example", "kind", "item_kind", "part", "basis", "same_as"})
 _SECTION_FIELDS = frozenset({"id", "title", "keywords", "explanation", "questions"})
 _TOP_FIELDS = frozenset({"source", "version", "texts", "sections"})
 
@@ -302,8 +324,7 @@ class _Parser:
         if unknown:
             raise self.problem(
                 entry,
-                f"has unknown placeholder {{{sorted(unknown)[0]}}}; "
-                f"known: {', '.join(sorted(PLACEHOLDERS))}",
+                f"has unknown placeholder {{{sorted(unknown)[0]}}}; known: {', '.join(sorted(PLACEHOLDERS))}",
             )
         return frozenset(names)
 
@@ -322,9 +343,7 @@ class _Parser:
             if section_id in {section.id for section in sections}:
                 raise self.problem(section_id, "duplicate section id")
             if section_id not in SECTION_IDS:
-                raise self.problem(
-                    section_id, f"unknown section id; expected one of {', '.join(SECTION_IDS)}"
-                )
+                raise self.problem(section_id, f"unknown section id; expected one of {', '.join(SECTION_IDS)}")
             sections.append(self.section(section_id, entry, questions_so_far))
         found = tuple(section.id for section in sections)
         for section_id in SECTION_IDS:
@@ -382,9 +401,7 @@ class _Parser:
         for question in questions:
             if question.part is None:
                 if question.basis is None:
-                    raise self.problem(
-                        f"crisis_plan.{question.id}", "needs a 'part' (1 to 9) or a 'basis'"
-                    )
+                    raise self.problem(f"crisis_plan.{question.id}", "needs a 'part' (1 to 9) or a 'basis'")
                 continue
             if question.part < last_part:
                 raise self.problem(
@@ -399,9 +416,7 @@ class _Parser:
 
     # -- questions ----------------------------------------------------------------------------
 
-    def question(
-        self, section_id: str, index: int, raw: Any, questions_so_far: dict[str, Question]
-    ) -> Question:
+    def question(self, section_id: str, index: int, raw: Any, questions_so_far: dict[str, Question]) -> Question:
         if not isinstance(raw, dict):
             raise self.problem(f"{section_id}.questions[{index}]", "must be a mapping")
         question_id = self.identifier(f"{section_id}.questions[{index}]", raw.get("id"))
@@ -440,15 +455,11 @@ class _Parser:
         if same_as is not None:
             earlier = questions_so_far.get(same_as)
             if earlier is None:
-                raise self.problem(
-                    f"{entry}.same_as", f"must name an earlier question, not {same_as!r}"
-                )
+                raise self.problem(f"{entry}.same_as", f"must name an earlier question, not {same_as!r}")
             if earlier.kind != kind:
                 raise self.problem(f"{entry}.same_as", f"{same_as!r} is not a {kind} question")
 
-        question = Question(
-            question_id, section_id, prompt, example, kind, item_kind, part, basis, same_as, label
-        )
+        question = Question(question_id, section_id, prompt, example, kind, item_kind, part, basis, same_as, label)
         self.fits_sms(f"{entry}.example", question.message, what="prompt and example together")
         return question
 
@@ -464,13 +475,9 @@ class _Parser:
     def no_unknown_fields(self, entry: str, raw: dict, allowed: frozenset[str]) -> None:
         unknown = sorted(str(key) for key in raw if key not in allowed)
         if unknown:
-            raise self.problem(
-                entry, f"unknown field {unknown[0]!r}; expected {', '.join(sorted(allowed))}"
-            )
+            raise self.problem(entry, f"unknown field {unknown[0]!r}; expected {', '.join(sorted(allowed))}")
 
-    def required_text(
-        self, entry: str, value: Any, *, check_gsm7: bool = True, max_chars: int | None = None
-    ) -> str:
+    def required_text(self, entry: str, value: Any, *, check_gsm7: bool = True, max_chars: int | None = None) -> str:
         if not isinstance(value, str) or not value.strip():
             raise self.problem(entry, "is missing or empty")
         text = value.strip()
@@ -484,6 +491,4 @@ class _Parser:
     def fits_sms(self, entry: str, text: str, *, what: str = "text") -> None:
         length = gsm7_length(text)
         if length > MAX_MESSAGE_CHARS:
-            raise self.problem(
-                entry, f"{what} is {length} characters; the limit is {MAX_MESSAGE_CHARS} (SMS)"
-            )
+            raise self.problem(entry, f"{what} is {length} characters; the limit is {MAX_MESSAGE_CHARS} (SMS)")

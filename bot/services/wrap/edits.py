@@ -3,6 +3,7 @@
 The words that ask for the change are in content/controls.yml; what is left is the item the
 person means (found with wrap.find_items) and, for a change, the new words.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,7 +56,7 @@ def read_change(text: str) -> EditRequest | None:
         index = lowered.lower().rfind(separator)
         if index > 0:
             old = _without(set(_edits()["change_words"]), lowered[:index])
-            new = lowered[index + len(separator):].strip().rstrip(".!")
+            new = lowered[index + len(separator) :].strip().rstrip(".!")
             if old and new:
                 return EditRequest(old, new, where_words=lowered[:index])
     return None

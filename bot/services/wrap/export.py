@@ -4,11 +4,12 @@ Every heading and fixed phrase comes from content/wrap.yml; the person's own wor
 they wrote them, except that SMS pages swap characters plain SMS cannot carry (curly quotes,
 long dashes, emoji) for plain ones, so a page is not split into many costly UCS-2 parts.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
 
 from bot.common.sms_text import plain_sms_text
 from bot.common.templates import render
@@ -155,15 +156,14 @@ def _split_at_septets(word: str, septets: int) -> tuple[str, str]:
 # -- printable page ---------------------------------------------------------------------------
 
 
-def plan_html(
-    items: Iterable[WrapItem], generated_at: datetime, bucket: dict[str, list[str]] | None = None
-) -> str:
+def plan_html(items: Iterable[WrapItem], generated_at: datetime, bucket: dict[str, list[str]] | None = None) -> str:
     """A standalone, printable page of the whole plan; sections not filled in say so.
     `bucket` (the stress bucket's lists by part, from bot/services/bucket.texts) adds its
     picture and lists after the plan, when there is anything in it."""
     from markupsafe import Markup
 
     from bot.services.recovery import bucket as stress_bucket
+
     content = load_wrap_content()
     by_question = _items_by_question(items)
     sections = []
@@ -174,7 +174,8 @@ def plan_html(
             if (found := by_question.get(question.id))
         ]
         sections.append(_HtmlSection(section.id, section.title, tuple(questions)))
-    return render(HTML_TEMPLATE, 
+    return render(
+        HTML_TEMPLATE,
         title=content.text("export_title"),
         made_on=content.text("export_made_on", date=_readable_date(generated_at)),
         generated_iso=generated_at.isoformat(timespec="minutes"),
@@ -250,9 +251,7 @@ def plan_json(items: Iterable[WrapItem]) -> dict:
             for section in content.sections
         ],
         # Items for questions the content no longer has (a service removed one): still theirs.
-        "other_items": [
-            _item_json(item) for item in given if not is_known_question(item.question_id)
-        ],
+        "other_items": [_item_json(item) for item in given if not is_known_question(item.question_id)],
     }
 
 
@@ -298,4 +297,3 @@ def _grouped(items: Iterable[WrapItem]) -> list[tuple[Section, Question, Sequenc
         for question in section.questions
         if question.id in by_question
     ]
-

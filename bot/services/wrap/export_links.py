@@ -5,6 +5,7 @@ time, signed with SECRET_KEY (HMAC-SHA256). Anyone holding the link can open the
 it expires, so links are short-lived (EXPORT_LINK_MINUTES) and only sent in the person's own
 conversation.
 """
+
 from __future__ import annotations
 
 import base64

@@ -5,6 +5,7 @@ later, on any channel, with nothing lost. Items are never deleted while the plan
 or changing one marks it removed, so the plan keeps its history and "undo" is always possible.
 These functions flush but never commit; the caller's `unit_of_work()` does.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from bot.common.clock import utc_now
 from bot.services.guided.list_answers import split_items
 from bot.services.wrap.content import Question, Section, is_known_question, load_wrap_content, match_words
-from bot.common.clock import utc_now
 from bot.store.models import WrapItem, WrapPlan, WrapSkip, new_id
 
 # Words that say little about which item a person means ("remove the walk" finds "a walk").
-_FILLER_WORDS = frozenset("a an the my me i to of and or it that this".split())
+_FILLER_WORDS = frozenset(["a", "an", "the", "my", "me", "i", "to", "of", "and", "or", "it", "that", "this"])
 _MIN_PREFIX_CHARS = 3  # "walk" finds "walks" and "walking", but "a" does not find "anything"
 
 
@@ -41,9 +42,7 @@ class Progress:
 
 def plan_for(session: Session, person_id: str) -> WrapPlan:
     """The person's plan, created the first time they start one."""
-    plan = session.execute(
-        select(WrapPlan).where(WrapPlan.person_id == person_id)
-    ).scalar_one_or_none()
+    plan = session.execute(select(WrapPlan).where(WrapPlan.person_id == person_id)).scalar_one_or_none()
     if plan is None:
         plan = WrapPlan(person_id=person_id, last_item_number=0)
         session.add(plan)
@@ -51,9 +50,7 @@ def plan_for(session: Session, person_id: str) -> WrapPlan:
     return plan
 
 
-def save_answer(
-    session: Session, plan: WrapPlan, question_id: str, text: str, channel: str
-) -> list[WrapItem]:
+def save_answer(session: Session, plan: WrapPlan, question_id: str, text: str, channel: str) -> list[WrapItem]:
     """Save one message's answer; returns only the items that were new.
 
     A list answer is split into items; a text answer is one item, as written. An item the plan
@@ -85,7 +82,7 @@ def save_answer(
             text=item_text,
             channel=channel,
         )
-        for number, item_text in zip(_next_item_numbers(session, plan, len(texts)), texts)
+        for number, item_text in zip(_next_item_numbers(session, plan, len(texts)), texts, strict=True)
     ]
     session.add_all(items)
     session.flush()
@@ -118,15 +115,11 @@ def history(session: Session, plan: WrapPlan) -> list[WrapItem]:
 
 def undo_last_answer(session: Session, plan: WrapPlan) -> list[WrapItem]:
     """Take back the newest answer still in the plan, all of its items; [] when there is none."""
-    newest = session.execute(
-        _live(plan).order_by(WrapItem.number.desc()).limit(1)
-    ).scalar_one_or_none()
+    newest = session.execute(_live(plan).order_by(WrapItem.number.desc()).limit(1)).scalar_one_or_none()
     if newest is None:
         return []
     items = list(
-        session.execute(
-            _live(plan).where(WrapItem.answer_id == newest.answer_id).order_by(WrapItem.number)
-        ).scalars()
+        session.execute(_live(plan).where(WrapItem.answer_id == newest.answer_id).order_by(WrapItem.number)).scalars()
     )
     removed_at = utc_now()
     for item in items:
@@ -145,9 +138,7 @@ def remove_item(session: Session, plan: WrapPlan, item_id: str) -> WrapItem:
     return item
 
 
-def change_item(
-    session: Session, plan: WrapPlan, item_id: str, new_text: str, channel: str
-) -> WrapItem:
+def change_item(session: Session, plan: WrapPlan, item_id: str, new_text: str, channel: str) -> WrapItem:
     """Put new words in place of an item: a new item that points back to the one it replaces.
     It takes the old item's number, so it keeps its place in the plan."""
     old = _live_item(session, plan, item_id)
@@ -172,9 +163,7 @@ def change_item(
     return new
 
 
-def find_items(
-    session: Session, plan: WrapPlan, words: str, section_id: str | None = None
-) -> list[WrapItem]:
+def find_items(session: Session, plan: WrapPlan, words: str, section_id: str | None = None) -> list[WrapItem]:
     """Live items that contain the words a person used for them, the closest match first.
 
     Closest is: the same words (ignoring "a", "the", "my" ...), then the words together as
@@ -272,7 +261,7 @@ def section_from_text(text: str) -> str | None:
             keyword_words = match_words(keyword)
             size = len(keyword_words)
             for start in range(len(words) - size + 1):
-                if words[start:start + size] == keyword_words:
+                if words[start : start + size] == keyword_words:
                     rank = (size, len(" ".join(keyword_words)), -start)
                     if best is None or rank > best[0]:
                         best = (rank, section.id)
@@ -294,7 +283,6 @@ def _section(section_id: str) -> Section:
         return load_wrap_content().section(section_id)
     except KeyError:
         raise ValueError(f"no WRAP section with id {section_id!r}") from None
-
 
 
 def _answer_texts(question: Question, text: str) -> list[str]:

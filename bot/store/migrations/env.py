@@ -1,9 +1,10 @@
 """Alembic environment: our models only. Rasa's own `events` table is Rasa's to manage."""
+
 from alembic import context
 
+from bot.store.all_models import all_metadata
 from bot.store.db import make_engine
 from bot.store.encrypted import EncryptedText
-from bot.store.all_models import all_metadata
 
 RASA_TABLES = {"events"}
 

@@ -1,8 +1,7 @@
 """Carers as plain services, on the real database: codes (reused, expired, guessed, rate
 limited), access by consent (nothing by default, withdrawal at once), carers' messages."""
-from __future__ import annotations
 
-from bot.settings import get_settings
+from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from uuid import uuid4
@@ -11,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.carers import carers
-
-from bot.services.consent import ledger as consent
 from bot.services.carers.carers import LinkResult, MessageOutcome
+from bot.services.consent import ledger as consent
 from bot.services.people.lookup import identity_for_address, person_for_address
+from bot.settings import get_settings
 from bot.store.audit_models import AuditEntry
 from bot.store.carer_models import CarerLink, CarerMessage
 from bot.store.consent_models import ConsentRecord, RecipientKind
@@ -83,7 +82,11 @@ def test_a_good_code_links_the_carer_once_and_shares_nothing_by_itself(person):
     assert enter(who, f"my code is {made.code}").result is LinkResult.linked
     with unit_of_work() as session:
         link = session.get(CarerLink, made.link_id)
-        assert link.carer_person_id == carer_id(who) and link.code_hash and made.code.replace("-", "") not in link.code_hash
+        assert (
+            link.carer_person_id == carer_id(who)
+            and link.code_hash
+            and made.code.replace("-", "") not in link.code_hash
+        )
         assert session.get(Person, carer_id(who)).role is Role.carer
         assert consent.active_categories(session, person, carer_id(who)) == set()
     assert shared_texts(who) == []
@@ -141,10 +144,18 @@ def test_parts_chosen_before_linking_are_granted_when_the_carer_links(person):
     who = carer_address()
     enter(who, made.code)
     with unit_of_work() as session:
-        records = session.execute(
-            select(ConsentRecord).where(ConsentRecord.person_id == person, ConsentRecord.recipient_id == carer_id(who))
-        ).scalars().all()
-        assert [(r.category, r.recipient_kind, r.decision.value) for r in records] == [("crisis_plan", RecipientKind.carer, "granted")]
+        records = (
+            session.execute(
+                select(ConsentRecord).where(
+                    ConsentRecord.person_id == person, ConsentRecord.recipient_id == carer_id(who)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert [(r.category, r.recipient_kind, r.decision.value) for r in records] == [
+            ("crisis_plan", RecipientKind.carer, "granted")
+        ]
         assert "{" not in records[0].wording and "mum" not in records[0].wording
     assert shared_texts(who) == ["call Ann marker-crisis"]
 
@@ -170,8 +181,16 @@ def test_withdrawing_through_the_consent_ledger_hides_it_from_the_carer_at_once(
     enter(who, made.code)
     set_access(person, made.link_id, ["crisis_plan"])
     with unit_of_work() as session:
-        consent.withdraw(session, person, carer_id(who), ["crisis_plan"], wording="stop", channel="sms",
-                         recipient_kind=RecipientKind.carer, now=NOW + timedelta(seconds=1))
+        consent.withdraw(
+            session,
+            person,
+            carer_id(who),
+            ["crisis_plan"],
+            wording="stop",
+            channel="sms",
+            recipient_kind=RecipientKind.carer,
+            now=NOW + timedelta(seconds=1),
+        )
     assert shared_texts(who, NOW + timedelta(seconds=2)) == []
 
 
@@ -182,9 +201,15 @@ def test_each_view_by_a_carer_is_audited_with_ids_only(person):
     set_access(person, made.link_id, ["crisis_plan"])
     shared_texts(who)
     with unit_of_work() as session:
-        entries = session.execute(
-            select(AuditEntry).where(AuditEntry.action == "carer_viewed_shared", AuditEntry.subject_person_id == person)
-        ).scalars().all()
+        entries = (
+            session.execute(
+                select(AuditEntry).where(
+                    AuditEntry.action == "carer_viewed_shared", AuditEntry.subject_person_id == person
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert entries and entries[-1].actor_id == carer_id(who) and "crisis_plan" in entries[-1].detail
     assert "marker" not in entries[-1].detail
 
@@ -200,15 +225,18 @@ def test_links_are_listed_and_chosen_by_the_word_the_person_used(person):
     assert carers.choose_link(views[:1], "change it").link_id == mum.link_id
 
 
-@pytest.mark.parametrize("text, reply, categories", [
-    ("just my crisis plan", "parts", ("crisis_plan",)),
-    ("triggers and crisis plan", "parts", ("triggers", "crisis_plan")),
-    ("nothing", "nothing", ()),
-    ("no", "nothing", ()),
-    ("yes", "unclear", ()),
-    ("I took my medication", "unclear", ()),
-    ("stop", "stop", ()),
-])
+@pytest.mark.parametrize(
+    "text, reply, categories",
+    [
+        ("just my crisis plan", "parts", ("crisis_plan",)),
+        ("triggers and crisis plan", "parts", ("triggers", "crisis_plan")),
+        ("nothing", "nothing", ()),
+        ("no", "nothing", ()),
+        ("yes", "unclear", ()),
+        ("I took my medication", "unclear", ()),
+        ("stop", "stop", ()),
+    ],
+)
 def test_the_answer_to_which_parts_is_read_strictly(text, reply, categories):
     answer = carers.read_access_answer(text)
     assert (answer.reply.value, answer.categories) == (reply, categories)
@@ -242,7 +270,9 @@ def test_a_carers_message_reaches_the_coordinator_with_a_content_free_notificati
 def test_a_carer_who_is_not_linked_is_told_how_to_reach_the_team(migrated_database):
     who = carer_address()
     with unit_of_work() as session:
-        result = carers.leave_message(session, person_for_address(session, *who).id, "he is unwell", channel="sms", now=NOW)
+        result = carers.leave_message(
+            session, person_for_address(session, *who).id, "he is unwell", channel="sms", now=NOW
+        )
     assert result.outcome is MessageOutcome.not_linked and result.message_ids == ()
 
 
@@ -276,7 +306,9 @@ def test_a_carer_linked_with_two_people_is_asked_to_contact_the_team_and_nothing
     with unit_of_work() as session:
         result = carers.leave_message(session, carer_id(who), "he is unwell", channel="sms", now=NOW)
         assert result.outcome is MessageOutcome.several and result.message_ids == ()
-        assert session.execute(select(CarerMessage).where(CarerMessage.carer_person_id == carer_id(who))).first() is None
+        assert (
+            session.execute(select(CarerMessage).where(CarerMessage.carer_person_id == carer_id(who))).first() is None
+        )
 
 
 def test_a_new_coordinator_sees_carers_messages_left_before_they_took_over(person):
@@ -293,6 +325,7 @@ def test_a_new_coordinator_sees_carers_messages_left_before_they_took_over(perso
 
 def test_a_carer_who_links_their_web_chat_to_their_phone_keeps_what_is_shared_with_them(person):
     from bot.services.people import identity_links
+
     made = make_code(person)
     set_access(person, made.link_id, ["crisis_plan"])
     phone = carer_address()
@@ -301,8 +334,10 @@ def test_a_carer_who_links_their_web_chat_to_their_phone_keeps_what_is_shared_wi
     with unit_of_work() as session:
         link_code = identity_links.make_code(session, identity_for_address(session, *web), NOW).code
     with unit_of_work() as session:  # the phone joins the web chat's person
-        assert identity_links.redeem(session, identity_for_address(session, *phone), f"link {link_code}", NOW).result \
+        assert (
+            identity_links.redeem(session, identity_for_address(session, *phone), f"link {link_code}", NOW).result
             is identity_links.LinkResult.linked
+        )
     assert carer_id(phone) == carer_id(web)
     assert shared_texts(web) == ["call Ann marker-crisis"]
 

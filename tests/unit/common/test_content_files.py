@@ -1,5 +1,6 @@
 """One content reader (bot/common/content_files.py): a broken file is named with its line,
 for every loader, and never surfaces as a PyYAML traceback."""
+
 from __future__ import annotations
 
 from pathlib import Path

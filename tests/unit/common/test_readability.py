@@ -4,21 +4,22 @@ Flesch-Kincaid is unreliable on fragments, so a WRAP example is checked as it is
 prompt, in one message (Question.message). Prompts, explanations and shared texts are checked
 on their own. Exceptions live in content/readability_exceptions.yml, each with a reason.
 """
+
 from __future__ import annotations
 
 import pytest
 import yaml
 
 from bot.common import readability
-from bot.services.guided import content as guided_content
-from bot.services.crisis.content import load_crisis_content
+from bot.common.readability import check_text, counts, flesch_kincaid_grade, syllables
 from bot.services.carers.carers import carers_content, what_a_carer_can_be_told
 from bot.services.consent.content import load_consent_content
+from bot.services.crisis.content import load_crisis_content
+from bot.services.guided import content as guided_content
 from bot.services.information.explanations import load_information
 from bot.services.peer_support.directory import load_directory
 from bot.services.peer_support.search import conversation_content
 from bot.services.peer_support.search import text as peer_text
-from bot.common.readability import check_text, counts, flesch_kincaid_grade, syllables
 from bot.services.sms.content import load_sms_content
 from bot.services.webchat.content import load_webchat_content
 from bot.services.wrap.content import load_wrap_content
@@ -34,9 +35,23 @@ EXCEPTIONS_PATH = PROJECT_ROOT / "content" / "readability_exceptions.yml"
 @pytest.mark.parametrize(
     ("word", "expected"),
     [
-        ("the", 1), ("make", 1), ("helped", 1), ("used", 1), ("wanted", 2), ("table", 2),
-        ("people", 2), ("someone", 2), ("lovely", 2), ("wellness", 2), ("example", 3),
-        ("medication", 4), ("recovery", 4), ("NHS", 3), ("GP", 2), ("", 0), ("123", 0),
+        ("the", 1),
+        ("make", 1),
+        ("helped", 1),
+        ("used", 1),
+        ("wanted", 2),
+        ("table", 2),
+        ("people", 2),
+        ("someone", 2),
+        ("lovely", 2),
+        ("wellness", 2),
+        ("example", 3),
+        ("medication", 4),
+        ("recovery", 4),
+        ("NHS", 3),
+        ("GP", 2),
+        ("", 0),
+        ("123", 0),
     ],
 )
 def test_syllables_for_everyday_words(word, expected):

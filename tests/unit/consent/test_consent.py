@@ -1,4 +1,5 @@
 """The consent ledger: append-only, the latest choice wins, reviews, withdrawal at once."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -6,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from bot.common.clock import utc_now
 from bot.services.consent import ledger as consent
 from bot.settings import get_settings
 from bot.store.consent_models import ConsentDecision, ConsentRecord, RecipientKind
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from tests.support.caseloads import add_coordinator, add_person, enrol
 
 WORDING = "Would you like to share your triggers with Sam, your care coordinator?"
@@ -40,7 +41,9 @@ def test_the_coordinator_is_the_one_on_whose_caseload_the_person_is_now(migrated
         person_id = add_person(session)
         assert consent.coordinator_for(session, person_id) is None
         old = add_coordinator(session, "Alex")
-        enrol(session, old, person_id, started_at=utc_now() - timedelta(days=300)).ended_at = utc_now() - timedelta(days=2)
+        enrol(session, old, person_id, started_at=utc_now() - timedelta(days=300)).ended_at = utc_now() - timedelta(
+            days=2
+        )
         assert consent.coordinator_for(session, person_id) is None  # that caseload has ended
         new = add_coordinator(session, "Sam")
         enrol(session, new, person_id, started_at=utc_now() - timedelta(days=1))
@@ -58,7 +61,9 @@ def test_every_choice_is_a_new_record_and_the_latest_wins(people):
         assert consent.active_categories(session, person_id, coordinator_id) == {"triggers", "crisis_plan"}
     records = _records(person_id)
     assert [r.decision for r in records if r.category == "crisis_plan"] == [
-        ConsentDecision.granted, ConsentDecision.withdrawn, ConsentDecision.granted
+        ConsentDecision.granted,
+        ConsentDecision.withdrawn,
+        ConsentDecision.granted,
     ]
     assert [r.decision for r in records if r.category == "triggers"] == [ConsentDecision.granted]
     assert all(r.wording == WORDING and r.channel == "sms" and r.purpose for r in records)

@@ -1,9 +1,16 @@
 """Reading answers about sharing: "yes" strictly, parts named, "not now", and anything unsure."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.services.consent.answers import Reply, categories_named, read_answer, requested_categories, withdrawal_categories
+from bot.services.consent.answers import (
+    Reply,
+    categories_named,
+    read_answer,
+    requested_categories,
+    withdrawal_categories,
+)
 from bot.services.wrap.content import SECTION_IDS
 
 OFFERED = ("triggers", "early_warning_signs", "crisis_plan")
@@ -78,8 +85,14 @@ def test_requests_to_share_and_to_stop():
 
 @pytest.mark.parametrize(
     "text",
-    ["I took my medication as usual", "I want to share my plan with my sister", "my triggers are loud places",
-     "okay but I'm worried about it", "yes, my crisis plan mentions my sister", "hospital appointments"],
+    [
+        "I took my medication as usual",
+        "I want to share my plan with my sister",
+        "my triggers are loud places",
+        "okay but I'm worried about it",
+        "yes, my crisis plan mentions my sister",
+        "hospital appointments",
+    ],
 )
 def test_a_message_that_only_mentions_a_part_is_not_a_yes(text):
     assert read_answer(text, OFFERED).reply is Reply.unclear

@@ -1,12 +1,13 @@
 """content/consent.yml: every category and text is there, fits an SMS, and a careless edit is
 stopped with a message naming the file and the entry."""
+
 from __future__ import annotations
 
 import pytest
 import yaml
 
-from bot.services.consent.content import CATEGORY_IDS, CONSENT_CONTENT_PATH, REQUIRED_TEXTS, load_consent_content
 from bot.common.sms_text import gsm7_problem
+from bot.services.consent.content import CATEGORY_IDS, CONSENT_CONTENT_PATH, REQUIRED_TEXTS, load_consent_content
 from bot.services.wrap.content import SECTION_IDS
 
 

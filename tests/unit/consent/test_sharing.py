@@ -1,5 +1,6 @@
 """Sharing with a coordinator: exactly the saved items, one content-free notification per
 share in the same transaction, and nothing at all without consent."""
+
 from __future__ import annotations
 
 import pytest
@@ -61,9 +62,9 @@ def test_a_share_records_consent_an_event_and_exactly_one_notification(person):
         assert consent.active_categories(session, person_id, coordinator_id) == {"triggers"}
         event = session.get(ShareEvent, event_id)
         assert (event.person_id, event.coordinator_id, event.categories) == (person_id, coordinator_id, "triggers")
-        [message] = session.execute(
-            select(OutboxMessage).where(OutboxMessage.person_id == coordinator_id)
-        ).scalars().all()
+        [message] = (
+            session.execute(select(OutboxMessage).where(OutboxMessage.person_id == coordinator_id)).scalars().all()
+        )
         assert message.idempotency_key == f"share-event:{event_id}"
         assert (message.channel, message.recipient) == ("sms", "+447700900001")
         assert message.purpose == sharing.NOTIFICATION_PURPOSE
@@ -129,7 +130,8 @@ def test_visible_to_follows_consent_and_withdrawal_hides_at_once(person):
         sharing.share_with_coordinator(session, person_id, ["triggers", "early_warning_signs"], "sms", wording=WORDING)
     with unit_of_work() as session:
         assert [s.category for s in sharing.visible_to(session, person_id, coordinator_id)] == [
-            "triggers", "early_warning_signs"
+            "triggers",
+            "early_warning_signs",
         ]
         consent.withdraw(session, person_id, coordinator_id, ["triggers"], wording=WORDING, channel="sms")
     with unit_of_work() as session:
@@ -176,17 +178,26 @@ def test_a_share_withdrawn_before_its_notification_goes_sends_no_notification(pe
     with unit_of_work() as session:
         consent.withdraw(session, person_id, coordinator_id, ["triggers"], wording=WORDING, channel="sms")
     with unit_of_work() as session:
-        status = dict(session.execute(
-            select(OutboxMessage.idempotency_key, OutboxMessage.status).where(OutboxMessage.idempotency_key.in_(keys))
-        ).all())
+        status = dict(
+            session.execute(
+                select(OutboxMessage.idempotency_key, OutboxMessage.status).where(
+                    OutboxMessage.idempotency_key.in_(keys)
+                )
+            ).all()
+        )
     assert status[consent.share_notice_key(first.share_event.id)] == OutboxStatus.cancelled
     assert status[consent.share_notice_key(second.share_event.id)] == OutboxStatus.pending  # still something to see
     with unit_of_work() as session:
         consent.withdraw(session, person_id, coordinator_id, ["crisis_plan"], wording=WORDING, channel="sms")
     with unit_of_work() as session:
-        assert session.execute(
-            select(OutboxMessage.status).where(OutboxMessage.idempotency_key == consent.share_notice_key(second.share_event.id))
-        ).scalar_one() == OutboxStatus.cancelled
+        assert (
+            session.execute(
+                select(OutboxMessage.status).where(
+                    OutboxMessage.idempotency_key == consent.share_notice_key(second.share_event.id)
+                )
+            ).scalar_one()
+            == OutboxStatus.cancelled
+        )
 
 
 def test_a_notification_email_links_to_the_persons_dashboard_page_and_a_text_does_not(migrated_database):

@@ -1,4 +1,5 @@
 """What a coordinator sees, acknowledgement and reminders, straight through the services."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -6,20 +7,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.services.coordination import acknowledgements
-
-from bot.services.coordination import dashboard
-
-from bot.services.messaging import notices
-
-from bot.services.coordination import reminders
-from bot.services.consent.ledger import active_categories
+from bot.common.clock import utc_now
 from bot.common.readability import check_text
+from bot.services.consent.ledger import active_categories
+from bot.services.coordination import acknowledgements, dashboard, reminders
 from bot.services.coordination.dashboard_content import load_dashboard_content
+from bot.services.messaging import notices
 from bot.store.audit_models import AuditEntry
 from bot.store.consent_models import ShareEvent
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.store.outbox_models import OutboxMessage
 from tests.support.coordinators import consent, enrol, make_coordinator, make_person, save_plan, share
 
@@ -31,11 +27,14 @@ def setup_person(number: str | None = "+447700900321", shared=("triggers",), at=
     username, coordinator_id = make_coordinator(name="Sam")
     person_id = make_person(number=number)
     enrol(username, person_id, label="J.S.")
-    save_plan(person_id, {
-        "triggers": "crowds, payday",
-        "warning_signs": "not sleeping",
-        "supporters": "my sister Ann",
-    })
+    save_plan(
+        person_id,
+        {
+            "triggers": "crowds, payday",
+            "warning_signs": "not sleeping",
+            "supporters": "my sister Ann",
+        },
+    )
     event_id = share(person_id, coordinator_id, list(shared), at=at) if shared else None
     return coordinator_id, person_id, event_id
 
@@ -58,7 +57,9 @@ def test_the_newest_consent_record_decides_and_a_passed_review_date_ends_it():
     consent(person_id, coordinator_id, "triggers", at=now - timedelta(days=3))
     consent(person_id, coordinator_id, "crisis_plan", at=now - timedelta(days=3))
     consent(person_id, coordinator_id, "crisis_plan", "withdrawn", at=now - timedelta(days=1))
-    consent(person_id, coordinator_id, "post_crisis", at=now - timedelta(days=300), review_due_at=now - timedelta(days=1))
+    consent(
+        person_id, coordinator_id, "post_crisis", at=now - timedelta(days=300), review_due_at=now - timedelta(days=1)
+    )
     with unit_of_work() as session:
         assert active_categories(session, person_id, coordinator_id, now) == {"triggers"}
         assert active_categories(session, person_id, "someone-else", now) == set()
@@ -98,6 +99,7 @@ def test_changes_since_the_last_look_are_marked():
     save_plan(person_id, {"triggers": "loud music"})
     with unit_of_work() as session:
         from bot.services.wrap import plan as wrap
+
         plan = wrap.plan_for(session, person_id)
         crowds = [i for i in wrap.current_items(session, plan) if i.text == "crowds"][0]
         wrap.change_item(session, plan, crowds.id, "busy places", "sms")
@@ -180,10 +182,10 @@ def test_a_withdrawn_share_cannot_be_acknowledged():
 @pytest.mark.parametrize(
     ("start", "expected"),
     [
-        (datetime(2026, 3, 2, 10), datetime(2026, 3, 4, 10)),   # Monday -> Wednesday
+        (datetime(2026, 3, 2, 10), datetime(2026, 3, 4, 10)),  # Monday -> Wednesday
         (datetime(2026, 3, 6, 10), datetime(2026, 3, 10, 10)),  # Friday -> Tuesday
-        (datetime(2026, 3, 7, 10), datetime(2026, 3, 11, 0)),   # Saturday -> Wednesday 00:00
-        (datetime(2026, 3, 5, 23), datetime(2026, 3, 9, 23)),   # Thursday 23:00 -> Monday 23:00
+        (datetime(2026, 3, 7, 10), datetime(2026, 3, 11, 0)),  # Saturday -> Wednesday 00:00
+        (datetime(2026, 3, 5, 23), datetime(2026, 3, 9, 23)),  # Thursday 23:00 -> Monday 23:00
     ],
 )
 def test_working_days_skip_weekends(start, expected):
@@ -198,9 +200,13 @@ def test_working_days_follow_the_uk_clock_in_summer():
 
 def reminders_for(coordinator_id):
     with unit_of_work() as session:
-        return list(session.execute(
-            select(OutboxMessage).where(OutboxMessage.person_id == coordinator_id, OutboxMessage.purpose == "share_reminder")
-        ).scalars())
+        return list(
+            session.execute(
+                select(OutboxMessage).where(
+                    OutboxMessage.person_id == coordinator_id, OutboxMessage.purpose == "share_reminder"
+                )
+            ).scalars()
+        )
 
 
 def run_reminders(now):
@@ -234,6 +240,7 @@ def test_one_reminder_per_coordinator_for_several_shares():
     coordinator_id, first, _ = setup_person(at=LONDON_MONDAY_10AM)
     second = make_person()
     from tests.support.coordinators import enrol as enrol_person
+
     with unit_of_work() as session:
         from bot.store.staff_models import StaffAccount
 
@@ -269,6 +276,7 @@ def test_someone_no_longer_on_the_caseload_is_not_shown():
 
 def test_review_suggested_shows_on_the_caseload_only_while_consent_holds():
     from bot.services.coordination import review_flags
+
     coordinator_id, person_id, _ = setup_person(shared=("triggers",))
     with unit_of_work() as session:
         assert review_flags.flag_review(session, person_id, "said_stuck") is None, "no consent, no flag"

@@ -1,11 +1,17 @@
 """The last few messages of a conversation and the newest one's risk (bot/services/crisis/context.py),
 with the real word lists (content/crisis_context.yml) and a stand-in for the single-message layers."""
+
 from __future__ import annotations
 
 import pytest
 
 from bot.services.crisis.context import (
-    load_context_rules, parse_context_rules, reassures, recent_window, steers_a_form, wants_gentle_goodbye,
+    load_context_rules,
+    parse_context_rules,
+    reassures,
+    recent_window,
+    steers_a_form,
+    wants_gentle_goodbye,
     with_context,
 )
 from bot.services.crisis.risk import NO_RISK, RiskAssessment, RiskLevel
@@ -82,8 +88,19 @@ def test_answers_that_reassure(answer):
 
 @pytest.mark.parametrize(
     "answer",
-    ["no", "not really", "i don't know", "idk", "yes but i keep thinking about it", "maybe", "no im fine",
-     "what's the samaritans number", "", "  ", "ok"],
+    [
+        "no",
+        "not really",
+        "i don't know",
+        "idk",
+        "yes but i keep thinking about it",
+        "maybe",
+        "no im fine",
+        "what's the samaritans number",
+        "",
+        "  ",
+        "ok",
+    ],
 )
 def test_answers_that_do_not_reassure(answer):
     assert not reassures(answer)

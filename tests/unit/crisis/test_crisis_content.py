@@ -1,4 +1,5 @@
 """Crisis replies are built from content/crisis.yml, with sources, and the local line if set."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -44,7 +45,7 @@ def test_a_local_crisis_line_comes_straight_after_999():
 def test_a_broken_file_is_reported_by_entry(tmp_path):
     broken = tmp_path / "crisis.yml"
     broken.write_text(
-        CRISIS_CONTENT_PATH.read_text().replace("source: \"Samaritans", "sauce: \"Samaritans"), encoding="utf-8"
+        CRISIS_CONTENT_PATH.read_text().replace('source: "Samaritans', 'sauce: "Samaritans'), encoding="utf-8"
     )
     with pytest.raises(ValueError, match=r"contacts\[2\].*source"):
         load_crisis_content(get_settings(), broken)

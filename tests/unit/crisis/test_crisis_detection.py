@@ -1,5 +1,6 @@
 """The crisis detector on its own (no Rasa): every crisis message caught, few false alarms,
 idioms left alone, and a broken patterns file reported precisely."""
+
 from __future__ import annotations
 
 import copy
@@ -47,9 +48,18 @@ def test_ordinary_messages_rarely_fire(detector):
 
 @pytest.mark.parametrize(
     "idiom",
-    ["I'd die for a cup of tea", "my feet are killing me", "this traffic is killing me", "I cut my hair",
-     "I need to hang the washing out", "I'm killing myself laughing", "I could murder a curry",
-     "I'm going to end it with my boyfriend", "I want to dye my hair", "I'm dying to see the new film"],
+    [
+        "I'd die for a cup of tea",
+        "my feet are killing me",
+        "this traffic is killing me",
+        "I cut my hair",
+        "I need to hang the washing out",
+        "I'm killing myself laughing",
+        "I could murder a curry",
+        "I'm going to end it with my boyfriend",
+        "I want to dye my hair",
+        "I'm dying to see the new film",
+    ],
 )
 def test_idioms_do_not_fire(detector, idiom):
     assert detector.detect(idiom) is None
@@ -57,8 +67,14 @@ def test_idioms_do_not_fire(detector, idiom):
 
 @pytest.mark.parametrize(
     ("text", "category", "other"),
-    [("I WANT TO DIEEEE", "suicide", False), ("kms", "suicide", False), ("my son says he wants to kms", "suicide", True),
-     ("she\u2019s taken an overdose", "overdose", True), ("he hits me", "abuse", False), ("my dad hits my mum", "abuse", True)],
+    [
+        ("I WANT TO DIEEEE", "suicide", False),
+        ("kms", "suicide", False),
+        ("my son says he wants to kms", "suicide", True),
+        ("she\u2019s taken an overdose", "overdose", True),
+        ("he hits me", "abuse", False),
+        ("my dad hits my mum", "abuse", True),
+    ],
 )
 def test_spelling_and_subject(detector, text, category, other):
     signal = detector.detect(text)

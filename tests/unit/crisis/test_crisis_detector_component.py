@@ -1,4 +1,5 @@
 """The Rasa component around the detector: it decides the intent Rasa sees."""
+
 from __future__ import annotations
 
 import pytest

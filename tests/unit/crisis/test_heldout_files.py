@@ -5,6 +5,7 @@ appears in both a training corpus (bot/services/crisis/corpus/*.yml) and an eval
 (any tests/evaluation/**/*.yml, the held-out split included) fails here, compared case- and
 space-insensitively.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -22,24 +23,68 @@ HELDOUT_CRISIS = EVALUATION_DIR / "heldout" / "crisis.yml"
 HELDOUT_CONTEXT = EVALUATION_DIR / "heldout" / "context.yml"
 
 ORDINARY_KINDS = {
-    "greetings_small_talk", "farewells", "short_replies", "wrap_answers", "low_mood",
-    "anxiety_panic", "sleep", "loneliness", "anger_frustration", "let_down_by_service",
-    "medication", "unusual_experiences", "good_news_recovery", "money_benefits_housing",
-    "carers", "crisis_plan_and_service_questions", "crisis_words_everyday", "negation_denial",
-    "grief_and_loss", "films_books_news_games", "health_questions", "care_coordination",
-    "consent_and_sharing", "long_rambling",
+    "greetings_small_talk",
+    "farewells",
+    "short_replies",
+    "wrap_answers",
+    "low_mood",
+    "anxiety_panic",
+    "sleep",
+    "loneliness",
+    "anger_frustration",
+    "let_down_by_service",
+    "medication",
+    "unusual_experiences",
+    "good_news_recovery",
+    "money_benefits_housing",
+    "carers",
+    "crisis_plan_and_service_questions",
+    "crisis_words_everyday",
+    "negation_denial",
+    "grief_and_loss",
+    "films_books_news_games",
+    "health_questions",
+    "care_coordination",
+    "consent_and_sharing",
+    "long_rambling",
 }
 CRISIS_KINDS = {
-    "suicidal_intent", "euphemism", "finality_farewells", "no_way_out", "plans_means_timing",
-    "substances_as_method", "self_harm", "cant_keep_safe", "not_wanting_to_wake", "vague_intent",
-    "overdose_taken", "command_voices", "being_harmed", "harming_others", "buried_in_long_message",
-    "misspelt", "spaced_letters",
+    "suicidal_intent",
+    "euphemism",
+    "finality_farewells",
+    "no_way_out",
+    "plans_means_timing",
+    "substances_as_method",
+    "self_harm",
+    "cant_keep_safe",
+    "not_wanting_to_wake",
+    "vague_intent",
+    "overdose_taken",
+    "command_voices",
+    "being_harmed",
+    "harming_others",
+    "buried_in_long_message",
+    "misspelt",
+    "spaced_letters",
 }
 CRISIS_CORPUS_KINDS = {
-    "suicidal_intent", "method_plan", "timing_tonight", "cant_keep_safe", "finality_farewells",
-    "no_way_out_hopeless", "burden", "not_wanting_to_wake", "vague_intent", "self_harm",
-    "overdose_substances", "misspelt_spaced", "being_harmed", "harming_others", "command_voices",
-    "someone_else_at_risk", "euphemism_and_voices",
+    "suicidal_intent",
+    "method_plan",
+    "timing_tonight",
+    "cant_keep_safe",
+    "finality_farewells",
+    "no_way_out_hopeless",
+    "burden",
+    "not_wanting_to_wake",
+    "vague_intent",
+    "self_harm",
+    "overdose_substances",
+    "misspelt_spaced",
+    "being_harmed",
+    "harming_others",
+    "command_voices",
+    "someone_else_at_risk",
+    "euphemism_and_voices",
 }
 CONTEXT_EXPECTATIONS = {"crisis", "possible", "none"}
 
@@ -165,9 +210,6 @@ def test_no_training_string_is_in_an_evaluation_set(corpus):
     training = {_key(t) for t in _strings(_load(corpus)) if isinstance(t, str)}
     evaluation_files = sorted(EVALUATION_DIR.rglob("*.yml"))
     leaked = {
-        f"{path.name}: {t}"
-        for path in evaluation_files
-        for t in _evaluation_strings(path)
-        if _key(t) in training
+        f"{path.name}: {t}" for path in evaluation_files for t in _evaluation_strings(path) if _key(t) in training
     }
     assert not leaked, sorted(leaked)[:20]

@@ -1,5 +1,6 @@
 """Questions about crisis help are not alarms (bot/services/crisis/help_questions.py, through
 RiskAssessor): they are told from crisis language by what is left once the question is taken out."""
+
 from __future__ import annotations
 
 import pytest
@@ -52,4 +53,10 @@ def test_ordinary_words_are_no_question(assessor):
 
 def test_only_known_kinds_are_accepted():
     with pytest.raises(ValueError, match="categories must be among"):
-        HelpQuestions(build_pipeline(), {"lists": {"none": ["zzz"]}, "categories": [{"name": "other", "patterns": [{"id": "a", "pattern": "crisis"}]}]})
+        HelpQuestions(
+            build_pipeline(),
+            {
+                "lists": {"none": ["zzz"]},
+                "categories": [{"name": "other", "patterns": [{"id": "a", "pattern": "crisis"}]}],
+            },
+        )

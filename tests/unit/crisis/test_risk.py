@@ -1,5 +1,6 @@
 """The one risk question (bot/services/crisis/risk.py): crisis language is CRISIS with its
 subject, ordinary words are NONE, and the assessment never fails on odd input."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Steering words are recognised only when they are the whole message."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,9 +10,15 @@ from bot.services.guided.controls import Control, control_in
 @pytest.mark.parametrize(
     ("text", "control"),
     [
-        ("skip", Control.skip), ("Skip please.", Control.skip), ("I don't know", Control.skip),
-        ("later", Control.later), ("not now", Control.later), ("STOP", Control.stop),
-        ("go back", Control.back), ("undo that", Control.undo), ("That\u2019s wrong", Control.undo),
+        ("skip", Control.skip),
+        ("Skip please.", Control.skip),
+        ("I don't know", Control.skip),
+        ("later", Control.later),
+        ("not now", Control.later),
+        ("STOP", Control.stop),
+        ("go back", Control.back),
+        ("undo that", Control.undo),
+        ("That\u2019s wrong", Control.undo),
     ],
 )
 def test_steering_words(text, control):
@@ -20,8 +27,15 @@ def test_steering_words(text, control):
 
 @pytest.mark.parametrize(
     "answer",
-    ["I stop answering the phone", "skipping meals", "going back to bed all day", "stopping my tablets",
-     "later nights", "", "arguments, crowds"],
+    [
+        "I stop answering the phone",
+        "skipping meals",
+        "going back to bed all day",
+        "stopping my tablets",
+        "later nights",
+        "",
+        "arguments, crowds",
+    ],
 )
 def test_answers_that_contain_steering_words_are_answers(answer):
     assert control_in(answer) is None

@@ -1,4 +1,5 @@
 """How list answers are read: realistic replies, and properties that must hold for any text."""
+
 from __future__ import annotations
 
 import re
@@ -14,11 +15,7 @@ SEPARATOR_WORDS = {"and", "or", "nor"}
 
 def words_kept(text: str) -> set[str]:
     """The words splitting must keep: all but and/or/nor and bare numbers (list markers)."""
-    return {
-        word
-        for word in re.findall(r"\w+", text.casefold())
-        if word not in SEPARATOR_WORDS and not word.isdigit()
-    }
+    return {word for word in re.findall(r"\w+", text.casefold()) if word not in SEPARATOR_WORDS and not word.isdigit()}
 
 
 # -- realistic answers ------------------------------------------------------------------------
@@ -87,10 +84,11 @@ def words_kept(text: str) -> set[str]:
         ("walks...", ["walks"]),
         ("My sister Sam, my GP", ["My sister Sam", "my GP"]),
         # examples from content/wrap.yml
-        ("my sister Sam, my friend Jo, my care coordinator",
-         ["my sister Sam", "my friend Jo", "my care coordinator"]),
-        ("Sam picks up the children, Jo feeds the cat, pay the rent",
-         ["Sam picks up the children", "Jo feeds the cat", "pay the rent"]),
+        ("my sister Sam, my friend Jo, my care coordinator", ["my sister Sam", "my friend Jo", "my care coordinator"]),
+        (
+            "Sam picks up the children, Jo feeds the cat, pay the rent",
+            ["Sam picks up the children", "Jo feeds the cat", "pay the rent"],
+        ),
         # nothing there
         ("", []),
         ("   \n  ", []),
@@ -130,9 +128,38 @@ answer_text = st.lists(
     st.one_of(
         st.sampled_from(
             [
-                "walks", "not", "no", "sleeping", "crowds", "and", "or", "&", ",", ", ", ";",
-                "\n", ". ", "1.", "2)", "- ", "* ", "• ", "peace", "quiet", "because", "when",
-                "2", "1,000", "my sister", "can't", "Walks", "and/or", "e.g.", " ", "  ", "...",
+                "walks",
+                "not",
+                "no",
+                "sleeping",
+                "crowds",
+                "and",
+                "or",
+                "&",
+                ",",
+                ", ",
+                ";",
+                "\n",
+                ". ",
+                "1.",
+                "2)",
+                "- ",
+                "* ",
+                "• ",
+                "peace",
+                "quiet",
+                "because",
+                "when",
+                "2",
+                "1,000",
+                "my sister",
+                "can't",
+                "Walks",
+                "and/or",
+                "e.g.",
+                " ",
+                "  ",
+                "...",
             ]
         ),
         st.text(min_size=1, max_size=12),
@@ -178,8 +205,11 @@ def test_no_duplicates_whatever_the_case(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["walks", "a hot bath", "ringing my sister", "music"]),
-                min_size=1, max_size=4, unique=True))
+@given(
+    st.lists(
+        st.sampled_from(["walks", "a hot bath", "ringing my sister", "music"]), min_size=1, max_size=4, unique=True
+    )
+)
 def test_items_sent_one_per_line_come_back_as_they_were(items: list[str]) -> None:
     assert split_items("\n".join(items)) == items
     assert split_items("\n".join(f"- {item}" for item in items)) == items
@@ -192,10 +222,31 @@ def test_items_sent_one_per_line_come_back_as_they_were(items: list[str]) -> Non
 @pytest.mark.parametrize(
     "text",
     [
-        "that's all", "That's all.", "thats all", "that’s all", "thats it", "That's it!",
-        "no more", "done", "Done.", "nothing else", "finished", "no", "No", "nope", "nah",
-        "that's everything", "No, that's all thanks", "ok thats all x", "that's all for now",
-        "none", "nothing", "I'm done", "all done", "no thank you", "  done  ",
+        "that's all",
+        "That's all.",
+        "thats all",
+        "that’s all",
+        "thats it",
+        "That's it!",
+        "no more",
+        "done",
+        "Done.",
+        "nothing else",
+        "finished",
+        "no",
+        "No",
+        "nope",
+        "nah",
+        "that's everything",
+        "No, that's all thanks",
+        "ok thats all x",
+        "that's all for now",
+        "none",
+        "nothing",
+        "I'm done",
+        "all done",
+        "no thank you",
+        "  done  ",
         "can't think of anything else",
     ],
 )
@@ -206,9 +257,21 @@ def test_done_replies(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "no sleep", "done too much", "no more sleep", "nothing to eat", "not sleeping",
-        "finished work late", "walks", "", "   ", "no friends around", "that's all I do",
-        "stop", "skip", "later", "no, music",
+        "no sleep",
+        "done too much",
+        "no more sleep",
+        "nothing to eat",
+        "not sleeping",
+        "finished work late",
+        "walks",
+        "",
+        "   ",
+        "no friends around",
+        "that's all I do",
+        "stop",
+        "skip",
+        "later",
+        "no, music",
     ],
 )
 def test_answers_that_are_not_done(text: str) -> None:

@@ -1,4 +1,5 @@
 """Information pieces: chosen by the words used, every one with a source."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,13 +9,19 @@ from bot.services.information.explanations import load_information, piece_for
 
 @pytest.mark.parametrize(
     ("message", "piece"),
-    [("what is a WRAP?", "wrap"), ("what does a care coordinator do", "care_coordination"),
-     ("what is a carer's assessment", "carers_rights"), ("what does recovery mean", "recovery"),
-     ("what's a key worker", "care_coordination"), ("what is peer support", "peer_support"),
-     ("how long will I have a care coordinator?", "care_coordination_how_long"),
-     ("what happens when I'm discharged?", "care_coordination_how_long"),
-     ("do I get a copy of my care plan", "care_plan"), ("who do I call out of hours", "out_of_hours"),
-     ("how do I complain", "complaints")],
+    [
+        ("what is a WRAP?", "wrap"),
+        ("what does a care coordinator do", "care_coordination"),
+        ("what is a carer's assessment", "carers_rights"),
+        ("what does recovery mean", "recovery"),
+        ("what's a key worker", "care_coordination"),
+        ("what is peer support", "peer_support"),
+        ("how long will I have a care coordinator?", "care_coordination_how_long"),
+        ("what happens when I'm discharged?", "care_coordination_how_long"),
+        ("do I get a copy of my care plan", "care_plan"),
+        ("who do I call out of hours", "out_of_hours"),
+        ("how do I complain", "complaints"),
+    ],
 )
 def test_the_piece_asked_for(message, piece):
     assert piece_for(message).id == piece

@@ -1,7 +1,9 @@
 """Inbound text is cleaned the same way on every channel."""
+
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.language.inbound_text import clean_inbound_text
 

@@ -1,4 +1,5 @@
 """The outbox's bookkeeping: idempotent queuing, one claim per message, backoff, delivery order."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from bot.common.clock import utc_now
 from bot.services.messaging import outbox
 from bot.store.db import get_engine, unit_of_work
-from bot.common.clock import utc_now
 from bot.store.models import Person
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
 
@@ -25,8 +26,14 @@ def person_id(migrated_database) -> str:
 def _queue(person_id: str, key: str, **extra) -> str:
     with unit_of_work() as session:
         return outbox.enqueue(
-            session, channel="sms", recipient="+447700900123", body="Hello", idempotency_key=key,
-            purpose="reply", person_id=person_id, **extra,
+            session,
+            channel="sms",
+            recipient="+447700900123",
+            body="Hello",
+            idempotency_key=key,
+            purpose="reply",
+            person_id=person_id,
+            **extra,
         ).id
 
 

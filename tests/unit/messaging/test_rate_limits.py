@@ -1,5 +1,6 @@
 """Per-sender rate limits without Rasa: the window, the one "slow down", senders apart, memory
 kept small; and the SMS rules for a text over the limit (crisis and STOP always get through)."""
+
 from __future__ import annotations
 
 from bot.channels.crisis_check import must_let_through
@@ -33,10 +34,10 @@ def test_the_window_slides_and_messages_over_the_limit_do_not_extend_it():
         clock.now += 10
     assert limiter.check("a", 3, 60) is Verdict.slow_down  # at t+30: three in the last minute
     clock.now += 25
-    assert limiter.check("a", 3, 60) is Verdict.quiet      # t+55: still three
+    assert limiter.check("a", 3, 60) is Verdict.quiet  # t+55: still three
     clock.now += 6
-    assert limiter.check("a", 3, 60) is Verdict.allowed    # t+61: the first has left the window
-    assert limiter.check("a", 3, 60) is Verdict.quiet      # warned less than a minute ago
+    assert limiter.check("a", 3, 60) is Verdict.allowed  # t+61: the first has left the window
+    assert limiter.check("a", 3, 60) is Verdict.quiet  # warned less than a minute ago
     clock.now += 60
     assert limiter.check("a", 3, 60) is Verdict.allowed
 

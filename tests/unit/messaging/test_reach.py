@@ -1,9 +1,10 @@
 """Reaching a person outside a conversation: only by a number they texted from, never after STOP."""
+
 from __future__ import annotations
 
+from bot.common.clock import utc_now
 from bot.services.messaging.reach import remember_sms_number, tell_person
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.store.models import Person
 from bot.store.outbox_models import OutboxMessage
 

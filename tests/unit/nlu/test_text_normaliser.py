@@ -1,5 +1,6 @@
 """The NLU components around the shared normaliser: the classifier's text is the matching form,
 and everything after VerbatimText sees what the person typed."""
+
 from __future__ import annotations
 
 from rasa.engine.graph import ExecutionContext, GraphSchema

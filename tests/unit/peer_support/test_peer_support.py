@@ -1,5 +1,6 @@
 """The peer support directory: searching by need, audience, format and area; paging; keeping
 only a postcode district; sources on every entry; precise errors for bad edits; SMS-sized texts."""
+
 from __future__ import annotations
 
 import re
@@ -11,6 +12,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.common.sms_text import first_non_gsm7, gsm7_length
 from bot.services.peer_support.directory import (
     AUDIENCES,
     EXPERIENCES,
@@ -26,7 +28,6 @@ from bot.services.peer_support.directory import (
     page,
     postcode_district,
 )
-from bot.common.sms_text import first_non_gsm7, gsm7_length
 
 
 def a_service(service_id: str, **changes) -> dict:
@@ -95,8 +96,14 @@ def ids(services) -> list[str]:
 def test_the_default_directory_holds_well_known_national_services(directory):
     assert len(directory) >= 10
     assert {
-        "mind_side_by_side", "rethink_groups", "hearing_voices_groups", "bipolar_uk_groups",
-        "bipolar_uk_ecommunity", "carers_trust_local", "carers_uk_forum", "hub_of_hope",
+        "mind_side_by_side",
+        "rethink_groups",
+        "hearing_voices_groups",
+        "bipolar_uk_groups",
+        "bipolar_uk_ecommunity",
+        "carers_trust_local",
+        "carers_uk_forum",
+        "hub_of_hope",
     } <= set(ids(directory))
     assert all(not service.is_local for service in directory)
     assert "samaritans" not in ids(directory)  # a listening service, already in every crisis reply
@@ -300,10 +307,21 @@ def test_paging_refuses_nonsense(directory, start, size):
 @pytest.mark.parametrize(
     ("typed", "district"),
     [
-        ("LS6 2AB", "LS6"), ("ls6 2ab", "LS6"), ("ls6", "LS6"), ("LS62AB", "LS6"),
-        ("  ls6   ", "LS6"), ("SW1A 1AA", "SW1A"), ("sw1a1aa", "SW1A"), ("EC1A 1BB", "EC1A"),
-        ("W1A 0AX", "W1A"), ("M1 1AE", "M1"), ("B33 8TH", "B33"), ("CR2 6XH", "CR2"),
-        ("DN55 1PT", "DN55"), ("I live near LS6 2AB, by the park", "LS6"), ("my postcode is m1", "M1"),
+        ("LS6 2AB", "LS6"),
+        ("ls6 2ab", "LS6"),
+        ("ls6", "LS6"),
+        ("LS62AB", "LS6"),
+        ("  ls6   ", "LS6"),
+        ("SW1A 1AA", "SW1A"),
+        ("sw1a1aa", "SW1A"),
+        ("EC1A 1BB", "EC1A"),
+        ("W1A 0AX", "W1A"),
+        ("M1 1AE", "M1"),
+        ("B33 8TH", "B33"),
+        ("CR2 6XH", "CR2"),
+        ("DN55 1PT", "DN55"),
+        ("I live near LS6 2AB, by the park", "LS6"),
+        ("my postcode is m1", "M1"),
     ],
 )
 def test_postcode_district_keeps_only_the_district(typed, district):
@@ -340,8 +358,8 @@ def test_a_full_postcode_passed_as_the_district_is_cut_before_searching(local_di
     [
         ({"source": None}, "services[bad].source", "is missing"),
         ({"source": "the Mind website"}, "services[bad].source", "https://"),
-        ({"checked": "Nov 2026"}, "services[bad].checked", "like \"2026-11\""),
-        ({"checked": "2026-13"}, "services[bad].checked", "like \"2026-11\""),
+        ({"checked": "Nov 2026"}, "services[bad].checked", 'like "2026-11"'),
+        ({"checked": "2026-13"}, "services[bad].checked", 'like "2026-11"'),
         ({"checked": "2999-01"}, "services[bad].checked", "in the future"),
         ({"audiences": ["doctors"]}, "services[bad].audiences", "unknown value 'doctors'"),
         ({"experiences": []}, "services[bad].experiences", "needs a list"),
@@ -359,8 +377,11 @@ def test_a_full_postcode_passed_as_the_district_is_cut_before_searching(local_di
         ({"contact": {"website": "www.example.org"}}, "services[bad].contact.website", "https://"),
         ({"contact": {"fax": "0113 496 0000"}}, "services[bad].contact.fax", "unknown field"),
         ({"contact": {}}, "services[bad].contact", "at least one"),
-        ({"formats": ["phone"], "contact": {"website": "https://www.example.org"}},
-         "services[bad].formats", "no phone number"),
+        (
+            {"formats": ["phone"], "contact": {"website": "https://www.example.org"}},
+            "services[bad].formats",
+            "no phone number",
+        ),
         ({"area": "Leeds"}, "services[bad].area", "must be 'national'"),
         ({"area": {"districts": ["LS6 2AB"]}}, "services[bad].area.districts", "never a full postcode"),
         ({"area": {"districts": []}}, "services[bad].area", "needs local_authorities or districts"),
@@ -412,9 +433,7 @@ def test_a_broken_file_is_reported(tmp_path, text, where):
 
 
 def test_a_text_word_and_a_text_number_are_shown_together(tmp_path):
-    entry = a_service(
-        "textable", formats=["text"], contact={"text": "85258", "text_word": "HELLO"}
-    )
+    entry = a_service("textable", formats=["text"], contact={"text": "85258", "text_word": "HELLO"})
     service = load_directory(write_directory(tmp_path, [entry]))[0]
     assert "Text HELLO to 85258." in describe(service)
 

@@ -1,5 +1,6 @@
 """Wrong code tries: limits per sender, per source (client address) and overall, that slow
 guessing without letting one place lock everyone out; bounded storage; one audit row per limit."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -127,7 +128,9 @@ def test_the_cap_across_everyone_stops_guessing_from_many_places(monkeypatch):
             ]
             for _ in range(10):
                 code_tries.record_wrong_try(session, CodeKind.carer, Trier(str(uuid4()), new_source()), later)
-            assert code_tries.refusal(session, CodeKind.carer, Trier(str(uuid4()), new_source()), later) is Limit.overall
+            assert (
+                code_tries.refusal(session, CodeKind.carer, Trier(str(uuid4()), new_source()), later) is Limit.overall
+            )
             assert code_tries.refusal(session, CodeKind.link, Trier(str(uuid4()), new_source()), later) is None
         assert refused == [None] * 12
     finally:

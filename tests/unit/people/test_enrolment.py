@@ -1,5 +1,6 @@
 """Enrolment: one-time codes (hashed, single use, expiring, rate-limited), by phone number,
 and caseload labels."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,12 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, text
 
-from bot.services.people import enrolment
-
-from bot.services.staff import accounts as staff
-from bot.services.people.enrolment import EnrolmentError, Redeemed
-from bot.store.db import unit_of_work
 from bot.common.clock import utc_now
+from bot.services.people import enrolment
+from bot.services.people.enrolment import EnrolmentError, Redeemed
+from bot.services.staff import accounts as staff
+from bot.store.db import unit_of_work
 from bot.store.models import Person, Role
 from tests.support.coordinators import make_coordinator, make_person
 
@@ -37,8 +37,13 @@ def caseload(coordinator_id):
 @pytest.mark.parametrize(
     ("message", "code"),
     [
-        ("KMTR-4829", "KMTR-4829"), ("kmtr4829", "KMTR-4829"), ("my enrolment code is Kmtr 4829.", "KMTR-4829"),
-        ("code: abcd-0001 thanks", "ABCD-0001"), ("hello", None), ("year 20245", None), ("xkmtr-4829", None),
+        ("KMTR-4829", "KMTR-4829"),
+        ("kmtr4829", "KMTR-4829"),
+        ("my enrolment code is Kmtr 4829.", "KMTR-4829"),
+        ("code: abcd-0001 thanks", "ABCD-0001"),
+        ("hello", None),
+        ("year 20245", None),
+        ("xkmtr-4829", None),
     ],
 )
 def test_codes_are_found_in_what_people_type(message, code):
@@ -113,12 +118,13 @@ def test_enrol_by_phone_finds_the_person_by_the_hash_of_their_number():
 
 
 # A number no other test registers (they share one database), so "nobody has texted" is true.
-@pytest.mark.parametrize(("number", "problem"), [("07700 900987", "Nobody has texted"), ("call me", "does not look like")])
+@pytest.mark.parametrize(
+    ("number", "problem"), [("07700 900987", "Nobody has texted"), ("call me", "does not look like")]
+)
 def test_enrol_by_phone_explains_an_unknown_or_bad_number(number, problem):
     username, _ = make_coordinator()
-    with pytest.raises(EnrolmentError, match=problem):
-        with unit_of_work() as session:
-            enrolment.enrol_by_phone(session, staff.account_by_username(session, username), number)
+    with pytest.raises(EnrolmentError, match=problem), unit_of_work() as session:
+        enrolment.enrol_by_phone(session, staff.account_by_username(session, username), number)
 
 
 def test_without_a_label_a_person_gets_a_stable_pseudonymous_one():

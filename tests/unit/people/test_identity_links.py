@@ -1,4 +1,5 @@
 """Linking SMS and web chat by code, as plain services: codes, limits, joining people and plans."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -11,10 +12,10 @@ from sqlalchemy import select
 
 from bot.services.people import code_tries
 from bot.services.people import identity_links as links
-from bot.services.wrap import plan as wrap
 from bot.services.people.identity_links import LinkResult, find_code, is_code, new_code
 from bot.services.people.lookup import identity_for_address, person_for_address, set_role
 from bot.services.people.plan_merge import PlanOutcome
+from bot.services.wrap import plan as wrap
 from bot.settings import get_settings
 from bot.store.db import unit_of_work
 from bot.store.identity_link_models import LinkCode, PersonMerge
@@ -77,10 +78,20 @@ def test_codes_are_six_unambiguous_characters_with_a_letter_and_a_digit():
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("link K7P2QX", "K7P2QX"), ("LINK k7p2qx", "K7P2QX"), ("my code is k7p 2qx", "K7P2QX"),
-        ("code: K7P-2QX please", "K7P2QX"), ("K7P2QX", "K7P2QX"), ("link it with 3HW9TR.", "3HW9TR"),
-        ("link my phone", None), ("thanks", None), ("SHAPES", None), ("234567", None),
-        ("link K7P2QX9", None), ("link AB1CD2", None), ("", None), ("link K7P", None),
+        ("link K7P2QX", "K7P2QX"),
+        ("LINK k7p2qx", "K7P2QX"),
+        ("my code is k7p 2qx", "K7P2QX"),
+        ("code: K7P-2QX please", "K7P2QX"),
+        ("K7P2QX", "K7P2QX"),
+        ("link it with 3HW9TR.", "3HW9TR"),
+        ("link my phone", None),
+        ("thanks", None),
+        ("SHAPES", None),
+        ("234567", None),
+        ("link K7P2QX9", None),
+        ("link AB1CD2", None),
+        ("", None),
+        ("link K7P", None),
     ],
 )
 def test_the_code_is_found_in_what_people_type(text, code):

@@ -1,4 +1,5 @@
 """People and channel identities: found again by a keyed hash, never by the raw address."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,14 +33,13 @@ def test_role_is_saved_and_a_chat_cannot_make_a_coordinator(migrated_database):
 
 
 def test_a_failed_unit_of_work_saves_nothing(migrated_database):
-    with pytest.raises(RuntimeError):
-        with unit_of_work() as session:
-            person_for_address(session, "rest", "rolled-back")
-            raise RuntimeError("the action failed half way")
+    with pytest.raises(RuntimeError), unit_of_work() as session:
+        person_for_address(session, "rest", "rolled-back")
+        raise RuntimeError("the action failed half way")
     with unit_of_work() as session:
         count = session.execute(select(ChannelIdentity).where(ChannelIdentity.channel == "rest")).scalars().all()
-    from bot.services.people.lookup import IDENTITY_PURPOSE
     from bot.security.pseudonyms import keyed_hash
+    from bot.services.people.lookup import IDENTITY_PURPOSE
 
     assert keyed_hash("rolled-back", IDENTITY_PURPOSE) not in {identity.address_hash for identity in count}
 

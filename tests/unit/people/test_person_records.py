@@ -1,6 +1,7 @@
 """When a link code makes two people one, everything of the person left behind moves: goals,
 recovery meanings, the stress bucket, check-ins, consent choices. Where each had a setting
 only one can have (check-in rhythm, where a flow stopped), the joined person's is kept."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -8,20 +9,13 @@ from uuid import uuid4
 
 from sqlalchemy import func, select
 
-from bot.services.recovery import bucket
-
-from bot.services.recovery import checkins
-
 from bot.services.consent import ledger as consent
-
-from bot.services.recovery import goals
-
-from bot.services.people import identity_links
-
-from bot.services.recovery import meaning as recovery
 from bot.services.guided.flow_positions import get_position, set_position
+from bot.services.people import identity_links
 from bot.services.people.lookup import identity_for_address, person_for_address
 from bot.services.people.records import person_columns
+from bot.services.recovery import bucket, checkins, goals
+from bot.services.recovery import meaning as recovery
 from bot.store.db import unit_of_work
 from bot.store.models import Person
 
@@ -115,8 +109,9 @@ def test_a_check_in_at_the_same_time_is_never_dropped_with_its_note(migrated_dat
     slot = NOW.replace(microsecond=0)
     with unit_of_work() as session:
         for person_id, note in ((kept, "slept better"), (left_behind, "saw my sister")):
-            session.add(CheckIn(person_id=person_id, due_at=slot, channel="sms", status="answered",
-                                rating="better", note=note))
+            session.add(
+                CheckIn(person_id=person_id, due_at=slot, channel="sms", status="answered", rating="better", note=note)
+            )
     link(web, sms)
     with unit_of_work() as session:
         notes = {row.person_id: row.note for row in session.query(CheckIn).filter(CheckIn.due_at == slot)}

@@ -1,5 +1,6 @@
 """The audit log: append-only, hash-chained, never forked by concurrent writers, and
 `verify()` names the first entry that was changed or removed."""
+
 from __future__ import annotations
 
 import threading
@@ -43,9 +44,8 @@ def test_an_empty_log_verifies(database):
 def test_the_database_refuses_to_change_or_delete_an_entry(database):
     write_entries(database, 2)
     for statement in ("UPDATE audit_entries SET detail = 'x'", "DELETE FROM audit_entries"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with database.unit_of_work() as session:
-                session.execute(text(statement))
+        with pytest.raises(DBAPIError, match="append-only"), database.unit_of_work() as session:
+            session.execute(text(statement))
 
 
 def tamper(database, statement: str) -> audit.Verification:
@@ -112,10 +112,9 @@ def test_unknown_actions_and_long_details_are_refused(database):
 
 
 def test_an_entry_rolls_back_with_the_work_it_records(database):
-    with pytest.raises(RuntimeError):
-        with database.unit_of_work() as session:
-            audit.record(session, "staff-1", "person_viewed", "p")
-            raise RuntimeError("the page failed")
+    with pytest.raises(RuntimeError), database.unit_of_work() as session:
+        audit.record(session, "staff-1", "person_viewed", "p")
+        raise RuntimeError("the page failed")
     write_entries(database, 1)
     with database.unit_of_work() as session:
         result = audit.verify(session)

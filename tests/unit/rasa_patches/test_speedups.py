@@ -1,4 +1,5 @@
 """The action-answer check installed in the rasa server accepts and refuses what Rasa's own does."""
+
 from __future__ import annotations
 
 import pytest

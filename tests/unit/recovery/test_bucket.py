@@ -1,5 +1,6 @@
 """The stress bucket: saved as lists, copied into the WRAP only when asked, and drawn as a
 well-formed, accessible SVG that holds the person's words, escaped."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -9,7 +10,6 @@ import pytest
 from sqlalchemy import text
 
 from bot.services.recovery import bucket
-
 from bot.services.wrap import plan as wrap
 from bot.services.wrap.export import plan_html
 from bot.store.db import unit_of_work
@@ -35,9 +35,15 @@ def test_each_part_is_saved_as_a_list_without_repeats(person_id):
         bucket.save_items(session, person_id, "overflow", "I stop sleeping", "sms")
     with unit_of_work() as session:
         assert bucket.texts(session, person_id) == {
-            "fills": ["money worries", "poor sleep"], "overflow": ["I stop sleeping"], "lets_out": [],
+            "fills": ["money worries", "poor sleep"],
+            "overflow": ["I stop sleeping"],
+            "lets_out": [],
         }
-        raw = session.execute(text("SELECT text FROM bucket_items WHERE person_id = :p"), {"p": person_id}).scalars().all()
+        raw = (
+            session.execute(text("SELECT text FROM bucket_items WHERE person_id = :p"), {"p": person_id})
+            .scalars()
+            .all()
+        )
     assert raw and not any("money" in value for value in raw)  # encrypted at rest
 
 
@@ -54,7 +60,10 @@ def test_copying_into_the_wrap_puts_each_part_where_it_belongs_once(person_id):
         assert bucket.not_yet_in_wrap(session, person_id) == []
         assert bucket.copy_to_wrap(session, person_id, "sms") == []  # not twice
         plan = wrap.plan_for(session, person_id)
-        assert [i.text for i in wrap.current_items(session, plan, question_id="warning_signs")] == ["I stop sleeping", "I snap"]
+        assert [i.text for i in wrap.current_items(session, plan, question_id="warning_signs")] == [
+            "I stop sleeping",
+            "I snap",
+        ]
         assert [i.text for i in wrap.current_items(session, plan, question_id="toolbox")] == ["a walk", "music"]
         assert wrap.current_items(session, plan, section_id="triggers") == []  # what fills it is not copied
         assert plan.position_question_id == "triggers"  # where they were in the plan is kept
@@ -93,7 +102,11 @@ def test_an_empty_bucket_has_no_picture():
 
 
 def test_the_printable_plan_shows_the_bucket():
-    html = plan_html([], datetime(2026, 3, 2, tzinfo=timezone.utc), bucket={"fills": ["debt & rent"], "overflow": [], "lets_out": ["music"]})
+    html = plan_html(
+        [],
+        datetime(2026, 3, 2, tzinfo=timezone.utc),
+        bucket={"fills": ["debt & rent"], "overflow": [], "lets_out": ["music"]},
+    )
     assert 'role="img"' in html and "debt &amp; rent" in html and "<svg" in html
     assert "What lets water out" in html
     assert "<svg" not in plan_html([], datetime(2026, 3, 2, tzinfo=timezone.utc))

@@ -1,5 +1,6 @@
 """Check-ins: rhythms, quiet hours, sending by SMS or waiting for the next chat, opt-out, and
 reading answers. Time is passed in (`now`), so the schedule is tested by time travel."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
@@ -8,15 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.common.clock import utc_now
+from bot.services.messaging.reach import remember_sms_number
 from bot.services.recovery import checkins
 from bot.services.recovery.checkins import EVERY_DAYS, NONE, WEEKLY, Rhythm
-from bot.services.messaging.reach import remember_sms_number
+from bot.store.contact_models import SmsContact
 from bot.store.db import unit_of_work
 from bot.store.goals_models import CheckIn
-from bot.common.clock import utc_now
 from bot.store.models import Person
 from bot.store.outbox_models import OutboxMessage
-from bot.store.contact_models import SmsContact
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -1,5 +1,6 @@
 """What recovery means to me, goals and steps, the stuck rule and review flags: plain services
 on a real database, with time passed in (no sleeping)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,16 +9,10 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import select, text
 
-from bot.services.recovery import checkins
-
-from bot.services.recovery import goals
-
-from bot.services.recovery import meaning as recovery
-
 from bot.services.coordination import review_flags
-
-from bot.services.recovery import stuck
 from bot.services.people.coordinators import coordinator_for
+from bot.services.recovery import checkins, goals, stuck
+from bot.services.recovery import meaning as recovery
 from bot.settings import get_settings
 from bot.store.consent_models import ConsentDecision, ConsentRecord, RecipientKind
 from bot.store.db import unit_of_work
@@ -60,7 +55,9 @@ def test_recovery_meaning_is_saved_then_changed_with_the_old_words_kept(person_i
         first, changed = recovery.save_meaning(session, person_id, "  getting back to work ", "sms", T0)
         assert changed and first.text == "getting back to work"
     with unit_of_work() as session:
-        again, changed = recovery.save_meaning(session, person_id, "Getting back to WORK", "sms", T0 + timedelta(days=1))
+        again, changed = recovery.save_meaning(
+            session, person_id, "Getting back to WORK", "sms", T0 + timedelta(days=1)
+        )
         assert not changed and again.id == first.id  # the same words change nothing
         new, changed = recovery.save_meaning(session, person_id, "feeling in control", "rest", T0 + timedelta(days=2))
         assert changed
@@ -206,11 +203,19 @@ def test_a_reflection_saves_each_answer_and_finishes_after_the_last(person_id):
 
 def grant(person_id: str, coordinator_id: str, decision: ConsentDecision, at: datetime) -> None:
     with unit_of_work() as session:
-        session.add(ConsentRecord(
-            person_id=person_id, recipient_kind=RecipientKind.coordinator, recipient_id=coordinator_id,
-            category="goals_checkins", decision=decision, purpose="test", wording="test", channel="sms",
-            recorded_at=at,
-        ))
+        session.add(
+            ConsentRecord(
+                person_id=person_id,
+                recipient_kind=RecipientKind.coordinator,
+                recipient_id=coordinator_id,
+                category="goals_checkins",
+                decision=decision,
+                purpose="test",
+                wording="test",
+                channel="sms",
+                recorded_at=at,
+            )
+        )
 
 
 def open_flags(person_id: str) -> list[ReviewFlag]:

@@ -1,4 +1,5 @@
 """Encryption at rest: round trip, rotation to a new key, and a clear error for a lost key."""
+
 from __future__ import annotations
 
 import pytest

@@ -19,11 +19,12 @@ is suggested when it is, as a whole word and in any case,
 The HELP and START replies in content/sms.yml must say how to opt out (carriers require it):
 they are the only texts allowed, listed below with the reason.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -45,14 +46,22 @@ ALLOWED = {
 # Never sent: patterns the crisis detector reads, and the readability test's own list.
 NOT_SENT = {"crisis_patterns.yml", "readability_exceptions.yml"}
 
-_KEYWORD = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(CARRIER_OPT_OUT_WORDS, key=len, reverse=True))
-_QUOTED = re.compile(r"\"([^\"\n]{1,60})\"|\u201c([^\u201d\n]{1,60})\u201d|\u2018([^\u2019\n]{1,60})\u2019|(?<![\w'])'([^'\n]{1,60})'(?![\w'])")
-_SEND_VERB = r"(?:say|says|saying|send|sends|sending|text|texts|texting|reply|replies|replying|type|typing|answer|respond)"
+_KEYWORD = "|".join(
+    re.escape(word).replace(r"\ ", r"\s+") for word in sorted(CARRIER_OPT_OUT_WORDS, key=len, reverse=True)
+)
+_QUOTED = re.compile(
+    r"\"([^\"\n]{1,60})\"|\u201c([^\u201d\n]{1,60})\u201d|\u2018([^\u2019\n]{1,60})\u2019|(?<![\w'])'([^'\n]{1,60})'(?![\w'])"
+)
+_SEND_VERB = (
+    r"(?:say|says|saying|send|sends|sending|text|texts|texting|reply|replies|replying|type|typing|answer|respond)"
+)
 _FILLER = r"(?:(?:with|back|just|only|simply|the\s+words?|us|me)\s+)*"
 # After the keyword, the command has ended: the end of the text, a mark, or a word that starts
 # the rest of the sentence ("reply STOP to stop texts"), not one that carries the command on.
 _COMMAND_ENDS = r"(?=\s*(?:$|[.,;:!?)\-\u2013\u2014]|\s(?:to|and|or|at|if|when|whenever|for|any|anytime|now|instead|then|in|once|again|as|so|but|before|after|please)\b))"
-_AFTER_VERB = re.compile(rf"\b{_SEND_VERB}\s+{_FILLER}[\"'\u201c\u2018]?({_KEYWORD})\b[\"'\u201d\u2019]?{_COMMAND_ENDS}", re.IGNORECASE)
+_AFTER_VERB = re.compile(
+    rf"\b{_SEND_VERB}\s+{_FILLER}[\"'\u201c\u2018]?({_KEYWORD})\b[\"'\u201d\u2019]?{_COMMAND_ENDS}", re.IGNORECASE
+)
 _WHOLE = re.compile(rf"^\W*({_KEYWORD})\W*$", re.IGNORECASE)
 
 
@@ -153,7 +162,7 @@ def test_a_text_that_suggests_an_opt_out_keyword_is_caught(text):
         "To stop these, reply STOP CHECK-INS.",
         "For example: I stop sleeping, I stop answering the phone",
         "OK, we'll stop here. What you told me is saved.",
-        "You can cancel this at any time by saying \"not now\".",
+        'You can cancel this at any time by saying "not now".',
         "say when you want to stop",
         "Text SHOUT to 85258.",
         'Say "done" to finish, or "menu".',
@@ -172,7 +181,9 @@ def test_button_titles_that_are_a_keyword_are_caught():
 def test_the_words_are_the_ones_our_sms_channel_takes_as_opt_out():
     ours = {word for word, kind in sms_keywords._KEYWORDS.items() if kind is Keyword.opt_out}
     assert ours <= set(CARRIER_OPT_OUT_WORDS), "a new opt-out word in sms_keywords.py: add it here"
-    assert all(keyword_in(word) is Keyword.opt_out for word in ("stop", "stopall", "unsubscribe", "cancel", "end", "quit"))
+    assert all(
+        keyword_in(word) is Keyword.opt_out for word in ("stop", "stopall", "unsubscribe", "cancel", "end", "quit")
+    )
 
 
 # -- every text ----------------------------------------------------------------------------------
@@ -181,8 +192,8 @@ def test_the_words_are_the_ones_our_sms_channel_takes_as_opt_out():
 def test_no_text_alongside_can_send_suggests_an_opt_out_keyword():
     found = problems()
     assert not found, (
-        "By SMS these words stop every text until START. Suggest \"done\" (leave a flow) or "
-        "\"menu\" instead:\n" + "\n".join(found)
+        'By SMS these words stop every text until START. Suggest "done" (leave a flow) or '
+        '"menu" instead:\n' + "\n".join(found)
     )
 
 
@@ -209,6 +220,8 @@ def test_the_old_tour_hint_fails_the_scan(tmp_path):
         (tmp_path / "content" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "domain.yml").write_text((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"), encoding="utf-8")
     tour = tmp_path / "content" / "care_coordination_tour.yml"
-    tour.write_text(tour.read_text(encoding="utf-8").replace('or "done" to finish', 'or "stop" to finish'), encoding="utf-8")
+    tour.write_text(
+        tour.read_text(encoding="utf-8").replace('or "done" to finish', 'or "stop" to finish'), encoding="utf-8"
+    )
     found = problems(tmp_path)
     assert found and all("care_coordination_tour.yml: texts.next_hint" in line for line in found), found

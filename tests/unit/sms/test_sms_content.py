@@ -1,4 +1,5 @@
 """SMS keywords, and the SMS texts in content/sms.yml checked when loaded."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,13 +11,26 @@ from bot.services.sms.keywords import Keyword, keyword_in
 @pytest.mark.parametrize(
     ("text", "keyword"),
     [
-        ("STOP", Keyword.opt_out), ("stop", Keyword.opt_out), (" Stop. ", Keyword.opt_out),
-        ("STOPALL", Keyword.opt_out), ("unsubscribe", Keyword.opt_out), ("Cancel", Keyword.opt_out),
-        ("END", Keyword.opt_out), ("quit!", Keyword.opt_out),
-        ("START", Keyword.opt_in), ("yes", Keyword.opt_in), ("UNSTOP", Keyword.opt_in),
-        ("HELP", Keyword.help), ("info", Keyword.help),
-        ("stop asking me that", None), ("I want to end it", None), ("help me", None),
-        ("STOP I want to kill myself", None), ("", None), ("stopp", None), ("yes please", None),
+        ("STOP", Keyword.opt_out),
+        ("stop", Keyword.opt_out),
+        (" Stop. ", Keyword.opt_out),
+        ("STOPALL", Keyword.opt_out),
+        ("unsubscribe", Keyword.opt_out),
+        ("Cancel", Keyword.opt_out),
+        ("END", Keyword.opt_out),
+        ("quit!", Keyword.opt_out),
+        ("START", Keyword.opt_in),
+        ("yes", Keyword.opt_in),
+        ("UNSTOP", Keyword.opt_in),
+        ("HELP", Keyword.help),
+        ("info", Keyword.help),
+        ("stop asking me that", None),
+        ("I want to end it", None),
+        ("help me", None),
+        ("STOP I want to kill myself", None),
+        ("", None),
+        ("stopp", None),
+        ("yes please", None),
     ],
 )
 def test_keywords_are_whole_messages(text, keyword):

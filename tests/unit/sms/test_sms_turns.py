@@ -1,5 +1,6 @@
 """The SMS rules without Rasa: each MessageSid once, opt-out and back, HELP, crisis first,
 replies split and queued with numbered choices remembered."""
+
 from __future__ import annotations
 
 import itertools
@@ -10,14 +11,20 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from bot.services.privacy import audit
-
+from bot.common.clock import utc_now
 from bot.services.messaging import outbox
-from bot.services.people.lookup import person_for_address
 from bot.services.messaging.reach import contact_for_number
+from bot.services.people.lookup import person_for_address
+from bot.services.privacy import audit
 from bot.services.sms.content import load_sms_content
 from bot.services.sms.inbound import (
-    RETRY_WAITS, keep_for_retry, offered_choices, payload_for_reply, sender_id_for, take_in, take_waiting,
+    RETRY_WAITS,
+    keep_for_retry,
+    offered_choices,
+    payload_for_reply,
+    sender_id_for,
+    take_in,
+    take_waiting,
 )
 from bot.services.sms.keywords import Keyword
 from bot.services.sms.turns import (
@@ -32,7 +39,6 @@ from bot.services.sms.turns import (
     sms_bodies,
 )
 from bot.store.db import get_engine, unit_of_work
-from bot.common.clock import utc_now
 from bot.store.outbox_models import OutboxMessage, OutboxStatus
 from bot.store.sms_models import SmsInboundMessage
 
@@ -52,14 +58,24 @@ def _arrive(number: str, sid: str | None = None):
         return take_in(session, sid or _sid(), number, utc_now())
 
 
-def _finish(number: str, outcome: Outcome, replies=(), sid: str | None = None, text: str = "", crisis: bool = False) -> list[str]:
+def _finish(
+    number: str, outcome: Outcome, replies=(), sid: str | None = None, text: str = "", crisis: bool = False
+) -> list[str]:
     sid = sid or _sid()
     _arrive(number, sid)  # a second turn for the same text (a kept text answered later) takes nothing in
     with unit_of_work() as session:
         person_id = person_for_address(session, "sms", sender_id_for(number)).id
         return finish_turn(
-            session, message_sid=sid, number=number, sender_id=sender_id_for(number),
-            person_id=person_id, outcome=outcome, replies=list(replies), now=utc_now(), text=text, crisis=crisis,
+            session,
+            message_sid=sid,
+            number=number,
+            sender_id=sender_id_for(number),
+            person_id=person_id,
+            outcome=outcome,
+            replies=list(replies),
+            now=utc_now(),
+            text=text,
+            crisis=crisis,
         )
 
 
@@ -67,7 +83,8 @@ def _queued(sid: str) -> list[OutboxMessage]:
     with unit_of_work() as session:
         return list(
             session.execute(
-                select(OutboxMessage).where(OutboxMessage.idempotency_key.startswith(reply_key_prefix(sid)))
+                select(OutboxMessage)
+                .where(OutboxMessage.idempotency_key.startswith(reply_key_prefix(sid)))
                 .order_by(OutboxMessage.idempotency_key)
             ).scalars()
         )
@@ -88,10 +105,9 @@ def test_twins_arriving_together_cannot_both_get_in(migrated_database):
     sid = _sid()
     with unit_of_work() as session:
         session.add(SmsInboundMessage(message_sid=sid, received_at=utc_now()))
-    with pytest.raises(IntegrityError):
-        with unit_of_work() as session:
-            session.add(SmsInboundMessage(message_sid=sid, received_at=utc_now()))
-            session.flush()
+    with pytest.raises(IntegrityError), unit_of_work() as session:
+        session.add(SmsInboundMessage(message_sid=sid, received_at=utc_now()))
+        session.flush()
 
 
 def test_the_sender_id_and_the_stored_sid_hold_no_number(migrated_database):
@@ -99,7 +115,9 @@ def test_the_sender_id_and_the_stored_sid_hold_no_number(migrated_database):
     _arrive(number, sid)
     assert number[1:] not in sender_id_for(number) and len(sender_id_for(number)) == 64
     with get_engine().connect() as connection:
-        rows = connection.execute(text("SELECT * FROM sms_inbound_messages WHERE message_sid = :sid"), {"sid": sid}).all()
+        rows = connection.execute(
+            text("SELECT * FROM sms_inbound_messages WHERE message_sid = :sid"), {"sid": sid}
+        ).all()
     assert rows and all(number[1:] not in str(value) for value in rows[0])
 
 
@@ -143,7 +161,9 @@ def test_buttons_become_numbered_choices_and_long_replies_are_split():
     content = load_sms_content()
     replies = [
         BotReply("Hello, I'm Alongside."),
-        BotReply("Are you here for yourself?", (("For me", "/for_myself"), ("For someone I support", "/for_someone_else"))),
+        BotReply(
+            "Are you here for yourself?", (("For me", "/for_myself"), ("For someone I support", "/for_someone_else"))
+        ),
         BotReply("Something else.", (("Crisis contacts", "/crisis_contacts"),)),
     ]
     bodies, payloads = sms_bodies(replies, content)
@@ -225,7 +245,9 @@ def test_after_stop_a_request_for_the_contacts_is_answered_and_audited_without_i
     assert "116 123" in " ".join(bodies)
     with unit_of_work() as session:
         person_id = person_for_address(session, "sms", sender_id_for(number)).id
-        entries = [entry for entry in audit.entries_about(session, person_id) if entry.action == "crisis_help_after_opt_out"]
+        entries = [
+            entry for entry in audit.entries_about(session, person_id) if entry.action == "crisis_help_after_opt_out"
+        ]
     assert len(entries) == 1 and "call" not in entries[0].detail
 
 
@@ -235,7 +257,9 @@ def test_a_failed_turn_keeps_the_text_encrypted_not_answered_until_it_is(migrate
     bodies = _finish(number, Outcome.apology, [], sid, text="my triggers are crowds")
     assert bodies == [load_sms_content().text("something_went_wrong")]
     with get_engine().connect() as connection:
-        stored = connection.execute(text("SELECT * FROM sms_inbound_messages WHERE message_sid = :sid"), {"sid": sid}).one()
+        stored = connection.execute(
+            text("SELECT * FROM sms_inbound_messages WHERE message_sid = :sid"), {"sid": sid}
+        ).one()
     assert "crowds" not in str(stored) and number[1:] not in str(stored)
     with unit_of_work() as session:
         assert session.get(SmsInboundMessage, sid).answered_at is None
@@ -244,7 +268,9 @@ def test_a_failed_turn_keeps_the_text_encrypted_not_answered_until_it_is(migrate
         kept = take_waiting(session, now + RETRY_WAITS[0] + timedelta(seconds=5))
     assert [(k.number, k.text) for k in kept if k.message_sid == sid] == [(number, "my triggers are crowds")]
     with unit_of_work() as session:  # taken once, by one server
-        assert [k for k in take_waiting(session, now + RETRY_WAITS[0] + timedelta(seconds=5)) if k.message_sid == sid] == []
+        assert [
+            k for k in take_waiting(session, now + RETRY_WAITS[0] + timedelta(seconds=5)) if k.message_sid == sid
+        ] == []
     _finish(number, Outcome.replies, [BotReply("Saved: crowds.")], sid)
     with unit_of_work() as session:
         row = session.get(SmsInboundMessage, sid)

@@ -1,5 +1,6 @@
 """Coordinators' accounts: scrypt passwords that are not common, sign-in throttled per address
 (never a lock on the account), disabling, sessions ended on reset and disable."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,15 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.services.staff import passwords
-
+from bot.common.clock import utc_now
 from bot.services.staff import accounts as staff
-
-from bot.services.staff import web_sessions
+from bot.services.staff import passwords, web_sessions
 from bot.services.staff.accounts import Refusal, SignIn, StaffError
 from bot.store.audit_models import AuditEntry
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from tests.support.coordinators import PASSWORD, make_coordinator
 
 pytestmark = pytest.mark.usefixtures("migrated_database")
@@ -38,8 +36,17 @@ def test_weak_passwords_are_refused_with_a_reason(bad):
 
 
 @pytest.mark.parametrize(
-    "common", ["password1234", "Password123!", "qwertyuiop12", "iloveyouiloveyou", "Summer2024!!", "Liverpool1892",
-               "alongside2026", "monkey12345678"],
+    "common",
+    [
+        "password1234",
+        "Password123!",
+        "qwertyuiop12",
+        "iloveyouiloveyou",
+        "Summer2024!!",
+        "Liverpool1892",
+        "alongside2026",
+        "monkey12345678",
+    ],
 )
 def test_common_or_easily_guessed_passwords_are_refused_in_our_own_words(common):
     problem = passwords.password_problem(common)
@@ -50,10 +57,9 @@ def test_a_password_made_of_the_persons_own_username_or_name_is_refused():
     inputs = ("jo.kowalczyk", "Jo Kowalczyk")
     assert passwords.password_problem("jo.kowalczyk12", user_inputs=inputs)
     assert passwords.password_problem("kowalczykjo2024", user_inputs=inputs)
-    with pytest.raises(StaffError, match="too common or too easy to guess"):
-        with unit_of_work() as session:
-            account = staff.create_coordinator(session, "jo.kowalczyk", "Jo Kowalczyk", "email", "jo@example.org")
-            staff.set_password(session, account, "Kowalczyk2024!")
+    with pytest.raises(StaffError, match="too common or too easy to guess"), unit_of_work() as session:
+        account = staff.create_coordinator(session, "jo.kowalczyk", "Jo Kowalczyk", "email", "jo@example.org")
+        staff.set_password(session, account, "Kowalczyk2024!")
 
 
 @pytest.mark.parametrize("good", [PASSWORD, "fish tree lamp cupboard", "trains-fly-purple-kettle", "a" + "b7Qz" * 40])
@@ -84,7 +90,9 @@ def fresh_address() -> str:
 def audit_of(person_id):
     with unit_of_work() as session:
         return session.execute(
-            select(AuditEntry.action, AuditEntry.detail).where(AuditEntry.actor_id == person_id).order_by(AuditEntry.seq)
+            select(AuditEntry.action, AuditEntry.detail)
+            .where(AuditEntry.actor_id == person_id)
+            .order_by(AuditEntry.seq)
         ).all()
 
 
@@ -181,7 +189,9 @@ def test_a_password_reset_ends_every_session_and_forgets_failures():
     for n in range(5):
         sign_in(username, f"wrong {n}", address=address)
     with unit_of_work() as session:
-        assert staff.set_password(session, staff.account_by_username(session, username), "new kettle orbit lantern") == 2
+        assert (
+            staff.set_password(session, staff.account_by_username(session, username), "new kettle orbit lantern") == 2
+        )
         assert all(web_sessions.current(session, token, now) is None for token in tokens)
     assert sign_in(username, "new kettle orbit lantern", address=address)[0] is SignIn.ok
 
@@ -201,9 +211,11 @@ def test_a_disabled_account_has_no_session_and_cannot_sign_in_until_enabled():
         assert staff.enable(session, account) and not staff.enable(session, account)
     assert sign_in(username, PASSWORD, address=fresh_address())[0] is SignIn.ok
     with unit_of_work() as session:
-        actions = session.execute(
-            select(AuditEntry.action).where(AuditEntry.detail.startswith(f"staff:{person_id}"))
-        ).scalars().all()
+        actions = (
+            session.execute(select(AuditEntry.action).where(AuditEntry.detail.startswith(f"staff:{person_id}")))
+            .scalars()
+            .all()
+        )
     assert {"account_disabled", "account_enabled", "sessions_ended", "password_set"} <= set(actions)
 
 
@@ -226,11 +238,21 @@ def test_failures_are_kept_as_keyed_hashes_for_a_day_at_most():
     address = fresh_address()
     sign_in(username, "wrong one", now=long_ago, address=address)
     with unit_of_work() as session:
-        rows = session.execute(select(SignInFailure).where(
-            SignInFailure.address_hash == sign_in_attempts.address_key(address))).scalars().all()
+        rows = (
+            session.execute(
+                select(SignInFailure).where(SignInFailure.address_hash == sign_in_attempts.address_key(address))
+            )
+            .scalars()
+            .all()
+        )
         assert len(rows) == 1 and address not in rows[0].address_hash and username not in rows[0].username_hash
         assert sign_in_attempts.forget_old(session, utc_now()) >= 1
-        assert session.execute(select(SignInFailure).where(SignInFailure.failed_at < utc_now() - timedelta(days=1))).first() is None
+        assert (
+            session.execute(
+                select(SignInFailure).where(SignInFailure.failed_at < utc_now() - timedelta(days=1))
+            ).first()
+            is None
+        )
 
 
 @pytest.mark.parametrize(
@@ -246,17 +268,15 @@ def test_failures_are_kept_as_keyed_hashes_for_a_day_at_most():
     ],
 )
 def test_bad_account_details_are_refused_kindly(username, name, channel, address):
-    with pytest.raises(StaffError) as problem:
-        with unit_of_work() as session:
-            staff.create_coordinator(session, username, name, channel, address)
+    with pytest.raises(StaffError) as problem, unit_of_work() as session:
+        staff.create_coordinator(session, username, name, channel, address)
     assert str(problem.value)[0].isupper()
 
 
 def test_usernames_are_unique_whatever_the_case():
     username, _ = make_coordinator()
-    with pytest.raises(StaffError, match="already"):
-        with unit_of_work() as session:
-            staff.create_coordinator(session, username.upper(), "Sam", "email", "s@example.org")
+    with pytest.raises(StaffError, match="already"), unit_of_work() as session:
+        staff.create_coordinator(session, username.upper(), "Sam", "email", "s@example.org")
 
 
 def test_an_sms_address_is_stored_as_e164_and_encrypted():

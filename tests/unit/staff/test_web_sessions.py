@@ -1,4 +1,5 @@
 """Dashboard sessions (idle and absolute expiry, tokens stored hashed) and cookie flags."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,12 +8,11 @@ import pytest
 from sanic import response
 from sqlalchemy import text
 
+from bot.common.clock import utc_now
 from bot.services.staff import accounts as staff
-
 from bot.services.staff import web_sessions
 from bot.settings import get_settings
 from bot.store.db import unit_of_work
-from bot.common.clock import utc_now
 from bot.web import security
 from tests.support.coordinators import make_coordinator
 

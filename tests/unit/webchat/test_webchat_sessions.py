@@ -1,4 +1,5 @@
 """Web chat conversations: the signed cookie, and what Rasa sees instead of the id."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -41,7 +42,13 @@ def test_a_forged_or_altered_cookie_is_refused():
         f"{version}.{conversation}.{int(issued) + 86400}.{signature}",  # made to last longer
         f"v2.{conversation}.{issued}.{signature}",
         f"{version}.{conversation}.{issued}.{'A' * len(signature)}",
-        value + "x", value[:-1], conversation, "", None, "a.b.c.d", "v1.../..",
+        value + "x",
+        value[:-1],
+        conversation,
+        "",
+        None,
+        "a.b.c.d",
+        "v1.../..",
         cookie_value("not-a-conversation-id!", NOW),
     ]
     assert [conversation_for_cookie(bad, NOW) for bad in refused] == [None] * len(refused)

@@ -1,4 +1,5 @@
 """Export links: signed, short-lived, and useless when altered."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -1,4 +1,5 @@
 """Reading requests to change the plan."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,12 @@ from bot.services.wrap.edits import read_change, read_remove
 
 @pytest.mark.parametrize(
     ("text", "item"),
-    [("remove crowds from my triggers", "crowds"), ("delete payday", "payday"),
-     ("please take loud music out of my plan", "loud music"), ("get rid of arguments with my brother", "arguments with brother")],
+    [
+        ("remove crowds from my triggers", "crowds"),
+        ("delete payday", "payday"),
+        ("please take loud music out of my plan", "loud music"),
+        ("get rid of arguments with my brother", "arguments with brother"),
+    ],
 )
 def test_the_item_to_remove(text, item):
     assert read_remove(text).item_words == item
@@ -21,9 +26,11 @@ def test_nothing_named_means_no_request():
 
 @pytest.mark.parametrize(
     ("text", "old", "new"),
-    [("change crowds to busy places", "crowds", "busy places"),
-     ("replace payday with running out of money", "payday", "running out of money"),
-     ("can you change my walk to a long walk by the river", "walk", "a long walk by the river")],
+    [
+        ("change crowds to busy places", "crowds", "busy places"),
+        ("replace payday with running out of money", "payday", "running out of money"),
+        ("can you change my walk to a long walk by the river", "walk", "a long walk by the river"),
+    ],
 )
 def test_the_item_to_change_and_its_new_words(text, old, new):
     request = read_change(text)

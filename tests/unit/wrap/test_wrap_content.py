@@ -1,4 +1,5 @@
 """The WRAP content: every section and question is there, and bad edits are named precisely."""
+
 from __future__ import annotations
 
 import copy
@@ -11,9 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.wrap import content as wrap_content
-from bot.services.guided.list_answers import split_items
 from bot.common.sms_text import GSM7_BASIC, GSM7_EXTENSION, first_non_gsm7, gsm7_length
+from bot.services.guided.list_answers import split_items
+from bot.services.wrap import content as wrap_content
 from bot.services.wrap.content import (
     MAX_LABEL_CHARS,
     MAX_MESSAGE_CHARS,
@@ -35,13 +36,23 @@ EXPECTED_QUESTIONS = {
     "crisis_plan": [
         "crisis_when_well",  # part 1
         "takeover_signs",  # 2
-        "supporters", "people_not_involved",  # 3
-        "crisis_contacts", "carer_involvement",  # NICE QS14
-        "medicines_now", "allergies", "medicines_prefer", "medicines_accept", "medicines_refuse",  # 4
-        "treatments_accept", "treatments_refuse",  # 5
+        "supporters",
+        "people_not_involved",  # 3
+        "crisis_contacts",
+        "carer_involvement",  # NICE QS14
+        "medicines_now",
+        "allergies",
+        "medicines_prefer",
+        "medicines_accept",
+        "medicines_refuse",  # 4
+        "treatments_accept",
+        "treatments_refuse",  # 5
         "care_preferences",  # 6
-        "hospitals_prefer", "hospitals_avoid",  # 7
-        "help_wanted", "help_not_wanted", "practical_needs",  # 8
+        "hospitals_prefer",
+        "hospitals_avoid",  # 7
+        "help_wanted",
+        "help_not_wanted",
+        "practical_needs",  # 8
         "stop_using_signs",  # 9
     ],
     "post_crisis": ["recovery_helps", "recovery_support", "recovery_avoid", "plan_changes"],
@@ -104,10 +115,7 @@ def test_source_version_and_trademark_are_recorded(content) -> None:
     assert "Advocates for Human Potential" in content.source
     assert "QS14" in content.source
     assert content.version
-    comments = [
-        line for line in WRAP_CONTENT_PATH.read_text(encoding="utf-8").splitlines()
-        if line.startswith("#")
-    ]
+    comments = [line for line in WRAP_CONTENT_PATH.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     assert any("registered trademark of Advocates for Human Potential" in line for line in comments)
     assert "your wellness and recovery plan (WRAP)" in content.texts["intro"]
 
@@ -236,6 +244,7 @@ def break_question(question_id: str, **changes):
                 question.pop(key, None)
             else:
                 question[key] = value
+
     return edit
 
 
@@ -274,6 +283,7 @@ def set_text(text_id: str, value):
             del data["texts"][text_id]
         else:
             data["texts"][text_id] = value
+
     return edit
 
 
@@ -284,6 +294,7 @@ def set_section_field(section_id: str, field: str, value):
             del section[field]
         else:
             section[field] = value
+
     return edit
 
 
@@ -295,34 +306,40 @@ BAD_EDITS = [
     (break_question("toolbox", example=...), "wellness_toolbox.toolbox.example", "missing or empty"),
     (duplicate_question, "triggers.toolbox", "duplicate question id"),
     (duplicate_section, "wellness_toolbox", "duplicate section id"),
-    (break_question("allergies", prompt="x" * 301), "crisis_plan.allergies.prompt",
-     "301 characters; the limit is 300"),
-    (break_question("allergies", prompt="Are you allergic to anything? " + "x" * 240,
-                    example="For example: " + "y" * 60),
-     "crisis_plan.allergies.example", "prompt and example together"),
-    (break_question("toolbox", prompt="What’s helpful?"), "wellness_toolbox.toolbox.prompt",
-     "'’' (U+2019) at character 5, which is not GSM-7"),
-    (break_question("toolbox", example="For example: a walk 🚶"),
-     "wellness_toolbox.toolbox.example", "U+1F6B6"),
-    (break_question("toolbox", prompt="What helps — most?"), "wellness_toolbox.toolbox.prompt",
-     "U+2014"),
-    (break_question("triggers", item_kind="worry"), "triggers.triggers.item_kind",
-     "unknown item kind 'worry'"),
-    (break_question("triggers", item_kind=...), "triggers.triggers.item_kind",
-     "unknown item kind None"),
-    (break_question("plan_changes", item_kind="tool"), "post_crisis.plan_changes.item_kind",
-     "only list questions"),
+    (break_question("allergies", prompt="x" * 301), "crisis_plan.allergies.prompt", "301 characters; the limit is 300"),
+    (
+        break_question(
+            "allergies", prompt="Are you allergic to anything? " + "x" * 240, example="For example: " + "y" * 60
+        ),
+        "crisis_plan.allergies.example",
+        "prompt and example together",
+    ),
+    (
+        break_question("toolbox", prompt="What’s helpful?"),
+        "wellness_toolbox.toolbox.prompt",
+        "'’' (U+2019) at character 5, which is not GSM-7",
+    ),
+    (break_question("toolbox", example="For example: a walk 🚶"), "wellness_toolbox.toolbox.example", "U+1F6B6"),
+    (break_question("toolbox", prompt="What helps — most?"), "wellness_toolbox.toolbox.prompt", "U+2014"),
+    (break_question("triggers", item_kind="worry"), "triggers.triggers.item_kind", "unknown item kind 'worry'"),
+    (break_question("triggers", item_kind=...), "triggers.triggers.item_kind", "unknown item kind None"),
+    (break_question("plan_changes", item_kind="tool"), "post_crisis.plan_changes.item_kind", "only list questions"),
     (break_question("toolbox", promt="typo"), "wellness_toolbox.toolbox", "unknown field 'promt'"),
     (break_question("toolbox", id="Tool Box"), "wellness_toolbox.questions[0]", "snake_case"),
     (break_question("toolbox", id=...), "wellness_toolbox.questions[0]", "needs an 'id'"),
     (break_question("toolbox", part=1), "wellness_toolbox.toolbox.part", "only crisis plan"),
     (break_question("allergies", part=12), "crisis_plan.allergies.part", "1 to 9"),
-    (break_question("crisis_contacts", basis=...), "crisis_plan.crisis_contacts",
-     "needs a 'part' (1 to 9) or a 'basis'"),
-    (break_question("crisis_when_well", same_as="nobody"), "crisis_plan.crisis_when_well.same_as",
-     "earlier question"),
-    (break_question("crisis_when_well", same_as="plan_changes"),
-     "crisis_plan.crisis_when_well.same_as", "earlier question"),
+    (
+        break_question("crisis_contacts", basis=...),
+        "crisis_plan.crisis_contacts",
+        "needs a 'part' (1 to 9) or a 'basis'",
+    ),
+    (break_question("crisis_when_well", same_as="nobody"), "crisis_plan.crisis_when_well.same_as", "earlier question"),
+    (
+        break_question("crisis_when_well", same_as="plan_changes"),
+        "crisis_plan.crisis_when_well.same_as",
+        "earlier question",
+    ),
     (drop_crisis_part, "crisis_plan", "no question for part 6"),
     (disorder_crisis_parts, "crisis_plan.stop_using_signs", "part 2 comes after part 8"),
     (drop_section, "breaking_down", "section is missing"),
@@ -344,10 +361,16 @@ BAD_EDITS = [
     (break_question("triggers", label="My “triggers”"), "triggers.triggers.label", "U+201C"),
     (set_section_field("triggers", "keywords", ...), "triggers.keywords", "needs a list of keywords"),
     (set_section_field("triggers", "keywords", []), "triggers.keywords", "needs a list of keywords"),
-    (set_section_field("triggers", "keywords", ["triggers", " ?! "]), "triggers.keywords",
-     "keyword ' ?! ' has no words"),
-    (set_section_field("triggers", "keywords", ["triggers", "Tool Box"]), "triggers.keywords",
-     "keyword 'Tool Box' is already used by section 'wellness_toolbox'"),
+    (
+        set_section_field("triggers", "keywords", ["triggers", " ?! "]),
+        "triggers.keywords",
+        "keyword ' ?! ' has no words",
+    ),
+    (
+        set_section_field("triggers", "keywords", ["triggers", "Tool Box"]),
+        "triggers.keywords",
+        "keyword 'Tool Box' is already used by section 'wellness_toolbox'",
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """The WRAP service: answers saved as they are given, read back in order, changed with history."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from bot.services.wrap import plan as wrap
 from bot.services.people.lookup import person_for_address
+from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import SECTION_IDS, load_wrap_content
 from bot.store.db import make_engine, unit_of_work
 from bot.store.migrate import alembic_config, upgrade_to_head
@@ -107,11 +108,10 @@ def test_an_unknown_question_is_refused(person_id):
 def test_each_answer_is_saved_as_it_is_given(person_id):
     """Leaving half way loses nothing: a later turn, which then fails, keeps the earlier answer."""
     save(person_id, "triggers", "crowds and noise")
-    with pytest.raises(RuntimeError):
-        with unit_of_work() as session:
-            plan = wrap.plan_for(session, person_id)
-            wrap.save_answer(session, plan, "trigger_must_do", "go somewhere quiet", "sms")
-            raise RuntimeError("the next turn failed")
+    with pytest.raises(RuntimeError), unit_of_work() as session:
+        plan = wrap.plan_for(session, person_id)
+        wrap.save_answer(session, plan, "trigger_must_do", "go somewhere quiet", "sms")
+        raise RuntimeError("the next turn failed")
     assert current(person_id) == ["crowds", "noise"]
     with unit_of_work() as session:
         assert wrap.resume_question_id(session, wrap.plan_for(session, person_id)) == "triggers"
@@ -359,8 +359,21 @@ def test_a_section_is_found_from_how_people_name_it(text, section_id):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "hello", "yes", "skip", "I feel awful today", "what's the weather", "crisp packets",
-     "daisy", "tools", "warning", "break", "afterwards"],
+    [
+        "",
+        "   ",
+        "hello",
+        "yes",
+        "skip",
+        "I feel awful today",
+        "what's the weather",
+        "crisp packets",
+        "daisy",
+        "tools",
+        "warning",
+        "break",
+        "afterwards",
+    ],
 )
 def test_unrelated_text_names_no_section(text):
     assert wrap.section_from_text(text) is None
