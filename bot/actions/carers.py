@@ -43,8 +43,8 @@ LINK_RESPONSES = {
 }
 
 
-def _say(dispatcher: CollectingDispatcher, text_id: str, buttons: list | None = None, **values: Any) -> None:
-    say(dispatcher, carers.carers_content(), text_id, buttons, **values)
+def _say(dispatcher: CollectingDispatcher, text_id: str, **values: Any) -> None:
+    say(dispatcher, carers.carers_content(), text_id, **values)
 
 
 def _now() -> datetime:
@@ -86,7 +86,9 @@ class ActionWhatCanIBeTold(Action):
                 _say(dispatcher, "told_shares", who=who, categories=carers.category_names(each.categories))
             else:
                 _say(dispatcher, "told_shares_nothing", who=who)
-        _say(dispatcher, "told_leave_message", buttons=_show_button() if any_shared else None)
+        dispatcher.utter_message(
+            text=carers.carers_content().text("told_leave_message"), buttons=_show_button() if any_shared else []
+        )
         return []
 
 

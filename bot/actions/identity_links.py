@@ -57,7 +57,7 @@ class ActionLinkEnterCode(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         with unit_of_work() as session:
             outcome = redeem(session, identity_for_tracker(session, tracker), text, utc_now(), message_source(tracker))
-        if outcome.result is LinkResult.linked:
+        if outcome.result is LinkResult.linked and outcome.plan is not None:
             dispatcher.utter_message(response=LINKED_RESPONSES[outcome.plan])
         else:
             dispatcher.utter_message(response=RESULT_RESPONSES[outcome.result])

@@ -51,7 +51,5 @@ def page_chars(tracker: Tracker) -> int:
     return SMS_PAGE_CHARS if channel(tracker) == "sms" else WEB_PAGE_CHARS
 
 
-def say(
-    dispatcher: CollectingDispatcher, content: Texts, text_id: str, buttons: list | None = None, **values: Any
-) -> None:
-    dispatcher.utter_message(text=content.text(text_id, **values), buttons=buttons or [])
+def say(dispatcher: CollectingDispatcher, content: Texts, text_id: str, **values: Any) -> None:
+    dispatcher.utter_message(text=content.text(text_id, **values))

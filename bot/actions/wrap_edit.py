@@ -35,7 +35,7 @@ class _AskToEdit:
             section_id = wrap.section_from_text(request.where_words) if request else None
             found = wrap.find_items(session, plan, request.item_words, section_id=section_id) if request else []
             item = found[0] if found else None
-            item_id, item_text = (item.id, item.text) if item else (None, None)
+            item_id, item_text = (item.id, item.text) if item else (None, "")
             section_title = content.section(item.section_id).title if item else ""
         if item_id is None:
             dispatcher.utter_message(text=content.text("edit_not_found"))

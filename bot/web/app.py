@@ -69,6 +69,10 @@ class DashboardErrors(ErrorHandler):
 # -- who is asking ----------------------------------------------------------------------------
 
 
+# The form fields each POST handler takes (set by `accepts`), so a form can carry nothing else.
+_FORM_FIELDS: dict[Callable, frozenset[str]] = {}
+
+
 def signed_in(handler: Callable) -> Callable:
     """Only for a signed-in coordinator; others go to the sign-in page. POSTs need the CSRF
     token of the session, else a 400 page."""
@@ -83,7 +87,9 @@ def signed_in(handler: Callable) -> Callable:
         form: dict[str, str] = {}
         if request.method == "POST":
             try:
-                form = security.parse_form(request.content_type, request.body, handler.form_fields)
+                form = security.parse_form(
+                    request.content_type, request.body, set(_FORM_FIELDS.get(handler, {"csrf_token"}))
+                )
             except BadForm as problem:
                 return problem_page(400, signed_in=who, reason=str(problem))
             if not web_sessions.csrf_matches(who.csrf_token, form.get("csrf_token")):
@@ -97,7 +103,7 @@ def accepts(*fields: str) -> Callable:
     """The form fields a POST handler takes (the CSRF token always)."""
 
     def mark(handler: Callable) -> Callable:
-        handler.form_fields = {"csrf_token", *fields}
+        _FORM_FIELDS[handler] = frozenset({"csrf_token", *fields})
         return handler
 
     return mark
@@ -162,7 +168,7 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
                 session, form.get("username", ""), form.get("password", ""), address=client_address(request), now=now
             )
             token = None
-            if result.outcome is staff.SignIn.ok:
+            if result.outcome is staff.SignIn.ok and result.account is not None:
                 token = web_sessions.start(session, result.account, result.previous_visit_at, now)
         if token is None:
             return _sign_in_page(request, notice=result.outcome.value)

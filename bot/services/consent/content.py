@@ -150,8 +150,9 @@ class _Parser:
         if not isinstance(value, str) or not value.strip():
             raise self.problem(entry, "is missing or empty")
         text = " ".join(value.split())
-        if gsm7 and gsm7_problem(text):
-            raise self.problem(entry, gsm7_problem(text))
+        problem = gsm7_problem(text) if gsm7 else None
+        if problem:
+            raise self.problem(entry, problem)
         return text
 
     def categories(self, raw: Any) -> tuple[Category, ...]:
@@ -161,7 +162,8 @@ class _Parser:
         if ids != CATEGORY_IDS:
             raise self.problem("categories", f"must be, in this order: {', '.join(CATEGORY_IDS)}")
         wrap = load_wrap_content()
-        categories, owner = [], {}
+        categories: list[Category] = []
+        owner: dict[tuple[str, ...], str] = {}
         for entry in raw:
             name = self.plain(f"categories.{entry['id']}.name", entry.get("name"))
             if entry["id"] in SECTION_IDS:

@@ -185,8 +185,8 @@ class RiskClassifier:
                 return cls(pickle.load(handle))  # noqa: S301 (our own file, written below)
         classifier = cls.train(corpus_texts(CRISIS_CORPUS), corpus_texts(ORDINARY_CORPUS))
         cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
+        descriptor, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as out:
             pickle.dump(classifier.model, out)
         os.replace(temporary, path)  # atomic: two processes racing both write whole files
         for stale in cache_dir.glob("risk-classifier-*.pkl"):

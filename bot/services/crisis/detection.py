@@ -191,10 +191,11 @@ class _Patterns:
     relations: frozenset[str]
 
 
-def _entries(compiler: _Compiler, raw: Any, where: str) -> list[tuple[str, str, str]]:
+def _entries(compiler: _Compiler, raw: Any, where: str) -> list[tuple[str, Any, str]]:
+    """(id, pattern as written, its subject rule), the pattern checked later by the compiler."""
     if not isinstance(raw, list):
         raise compiler.problem(where, "must be a list of {id, pattern}")
-    entries = []
+    entries: list[tuple[str, Any, str]] = []
     for entry in raw:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             raise compiler.problem(where, f"entry {entry!r} needs an id and a pattern")
@@ -209,7 +210,9 @@ def compile_patterns(nlp: Language, data: Any, source: str = "<patterns>") -> _P
     compiler = _Compiler(nlp, data, source)
     matcher = Matcher(nlp.vocab, validate=True)
     rules: dict[str, _Rule] = {}
-    categories, subject_rules, levels = [], {}, {}
+    categories: list[str] = []
+    subject_rules: dict[str, str] = {}
+    levels: dict[str, str] = {}
     for category in data.get("categories") or []:
         name = category.get("name") if isinstance(category, dict) else None
         if not isinstance(name, str):
