@@ -62,11 +62,13 @@ def crisis_responses(settings: Settings) -> dict:
     content = load_crisis_content(settings)
     hint = content.messages["not_what_i_meant_hint"]
     about_other = {"type": "slot", "name": "crisis_subject", "value": "other"}
+    being_harmed = {"type": "slot", "name": "crisis_subject", "value": "being_harmed"}
     return {
         "version": "3.1",
         "responses": {
             "utter_crisis": [
                 {"condition": [about_other], "text": f"{content.render('for_someone_else')}\n{hint}"},
+                {"condition": [being_harmed], "text": f"{content.render('for_being_harmed')}\n{hint}"},
                 {"text": f"{content.render('for_self')}\n{hint}"},
             ],
             # Possible risk: the contacts and "Are you safe right now?" (CrisisPolicy).

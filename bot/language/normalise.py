@@ -6,8 +6,8 @@ classifier should see one spelling for each word, so `matching_form` makes, in o
 1. safe text: control characters and lone surrogates dropped (the one rule, in
    inbound_text.py), Unicode NFKC (full-width letters, ligatures), lower case, curly quotes
    straight, runs of spaces one space;
-2. spaced-out letters joined: three or more single letters in a row ("d i e",
-   "k i l l m y s e l f") become the word(s) they spell, when they spell known words;
+2. spaced-out letters joined: three or more single letters in a row ("d i e", "d.i.e",
+   "k-i-l-l m y s e l f") become the word(s) they spell, when they spell known words;
 3. each word: text-speak spelled out (content/language.yml: data, not code); a letter repeated
    three or more times squeezed to the known word ("soooo" -> "so", "dieeeee" -> "die");
    a misspelling corrected by symspellpy (edit distance 1) against its English frequency
@@ -92,6 +92,9 @@ _QUOTES = str.maketrans(
 )
 # A single letter, or one letter typed 3+ times ("aaa" squeezes to "a" later, so it counts).
 _SPACED_LETTERS = re.compile(r"(?<!\S)(?:([a-z])\1{2,}|[a-z])(?: (?:([a-z])\2{2,}|[a-z])){2,}(?![^\s.,!?;:])")
+# Letters between dots, dashes, underscores or stars ("d.i.e", "k-i-l-l"): spaced out first, so
+# the spaced-letter step joins them when they spell words. Two letters ("e.g.", "i.e.") stay.
+_DOTTED_LETTERS = re.compile(r"(?<![\w.\-])[a-z](?:[.\-_*][a-z]){2,}[.]?(?![\w\-])")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _DIGIT = re.compile(r"\d")
 _EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
@@ -245,6 +248,7 @@ def matching_form(text: object, vocab: Vocabulary | None = None) -> str:
 
 
 def _one_pass(text: str, vocab: Vocabulary) -> str:
+    text = _DOTTED_LETTERS.sub(lambda m: " ".join(re.findall("[a-z]", m.group(0))), text)
     text = _SPACED_LETTERS.sub(lambda m: _join_letters(m.group(0), vocab), text)
     return " ".join(_chunk(chunk, vocab) for chunk in text.split(" "))
 

@@ -116,7 +116,7 @@ class CrisisDetector(GraphComponent):
         text = message.get(TEXT) or ""
         found = self.assessor.assess(text, recent)
         if found.is_risk:
-            self._mark(message, RISK_INTENTS[found.level], found.subject)
+            self._mark(message, RISK_INTENTS[found.level], found.reply_for)
             message.set("crisis_category", found.kind, add_to_output=True)
             return
         question = self.assessor.help_question(text)

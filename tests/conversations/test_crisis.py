@@ -24,6 +24,11 @@ async def test_crisis_language_at_the_very_start_gets_the_contacts(conversation)
     assert "No one watches this chat all the time" in text
 
 
+async def test_someone_being_hurt_at_home_gets_999_and_the_domestic_abuse_helpline(conversation):
+    reply = await conversation.say_text("my partner hits me and i'm scared to go home")
+    assert "999" in reply and "0808 2000 247" in reply and "not your fault" in reply
+
+
 async def test_a_carer_describing_someone_in_danger_gets_the_carer_wording(conversation):
     text = await conversation.say_text("my son says he wants to die and has locked himself in his room")
     assert has_contacts(text)

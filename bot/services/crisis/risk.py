@@ -24,6 +24,11 @@ from bot.services.crisis.classifier import RiskClassifier, Thresholds
 from bot.services.crisis.detection import CrisisDetector, default_patterns_path, normalise
 from bot.services.crisis.help_questions import HelpQuestion, HelpQuestions
 
+# Pattern categories (content/crisis_patterns.yml) where the person is being hurt by someone:
+# their crisis reply leads with 999 and the National Domestic Abuse Helpline (content/crisis.yml
+# for_being_harmed), not with the self-harm lines.
+BEING_HARMED_CATEGORIES = frozenset({"abuse"})
+
 
 class RiskLevel(str, Enum):
     CRISIS = "crisis"
@@ -44,6 +49,14 @@ class RiskAssessment:
     @property
     def is_risk(self) -> bool:
         return self.level is not RiskLevel.NONE
+
+    @property
+    def reply_for(self) -> str:
+        """Whom the crisis reply is worded for: "self", "other" (a carer or friend about someone
+        else) or "being_harmed" (the person says someone is hurting them)."""
+        if self.subject == "self" and self.kind in BEING_HARMED_CATEGORIES:
+            return "being_harmed"
+        return self.subject
 
 
 NO_RISK = RiskAssessment(RiskLevel.NONE)

@@ -24,10 +24,22 @@ def test_the_crisis_replies_carry_every_uk_contact_for_self_and_for_someone_else
     for variation in responses["utter_crisis"]:
         for contact in UK_CONTACTS:
             assert contact in variation["text"]
-    about_other, about_self = responses["utter_crisis"]
+    about_other, being_harmed, about_self = responses["utter_crisis"]
     assert about_other["condition"][0]["value"] == "other"
+    assert being_harmed["condition"][0]["value"] == "being_harmed"
     assert "Stay with them" in about_other["text"] and "computer program" in about_self["text"]
     assert "that's not what I meant" in about_self["text"]
+
+
+def test_someone_being_hurt_is_told_999_first_then_the_domestic_abuse_helpline():
+    [being_harmed] = [
+        variation
+        for variation in crisis_responses(get_settings())["responses"]["utter_crisis"]
+        if variation.get("condition", [{}])[0].get("value") == "being_harmed"
+    ]
+    text = being_harmed["text"]
+    assert "not your fault" in text and text.index("999") < text.index("0808 2000 247")
+    assert "that's not what I meant" in text
 
 
 def test_a_local_crisis_line_comes_straight_after_999():

@@ -106,3 +106,62 @@ def test_a_broken_patterns_file_is_reported_precisely(patterns, change, message)
     with pytest.raises(ValueError, match=message) as raised:
         CrisisDetector(build_pipeline(), broken, "crisis_patterns.yml")
     assert "crisis_patterns.yml" in str(raised.value)
+
+
+# Kinds of miss named in issue 17 (can't keep safe, finality, no way out, vague intent, not
+# wanting to wake, misspelt or dotted words, plans and timing, alcohol or drugs as the method,
+# self-harm relapse), in our own words. Ambiguous warning signs get the possible-risk reply.
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("i cant promise ill be safe", "crisis"),
+        ("not sure i can keep myself safe much longer", "crisis"),
+        ("honestly im a danger to myself at the moment", "crisis"),
+        ("by the time you read this ill be gone", "crisis"),
+        ("if i didnt wake up that would be fine", "crisis"),
+        ("wanna end my lyf", "crisis"),
+        ("im going to drink until i die", "crisis"),
+        ("i took all my tablets with vodka", "crisis"),
+        ("i wanna d.i.e", "crisis"),
+        ("i feel like doing something silly to myself", "crisis"),
+        ("i just want it all to stop forever", "crisis"),
+        ("i relapsed and cut", "crisis"),
+        ("there's no way out of this", "possible"),
+        ("i cant see any way out", "possible"),
+        ("i'm trapped and theres no escape", "possible"),
+        ("nothing will ever get better", "possible"),
+        ("i might do something i regret tonight", "possible"),
+        ("i wish i wasnt here", "possible"),
+        ("this is my last message", "possible"),
+        ("tonights the night", "possible"),
+        ("i know how i'd do it", "possible"),
+        ("ive got the pills ready", "possible"),
+        ("ive been looking at the bridge", "possible"),
+    ],
+)
+def test_the_kinds_of_miss_are_caught_at_their_level(detector, text, level):
+    signal = detector.detect(text)
+    assert signal is not None and signal.level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i took my tablets with breakfast",
+        "can i take my tablets with alcohol",
+        "i take my meds with me on holiday",
+        "i'll keep going until i pass my driving test",
+        "this is my last message for today, speak tomorrow",
+        "i know how to do it now thanks",
+        "i've got my tablets ready for the week",
+        "there's no way out of the car park",
+        "we were looking at the bridge on our walk",
+        "i did something i regret at the weekend",
+        "not sure i can keep my flat tidy",
+        "tonight's the night of the big match",
+        "by the time you read this i'll have left for work",
+        "i cant promise ill be on time",
+    ],
+)
+def test_the_same_words_in_everyday_use_do_not_fire(detector, text):
+    assert detector.detect(text) is None

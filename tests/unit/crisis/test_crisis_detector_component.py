@@ -29,6 +29,18 @@ def test_crisis_language_becomes_the_crisis_intent_whatever_the_classifier_said(
     assert [(e["entity"], e["value"]) for e in processed.get("entities")] == [("crisis_subject", "other")]
 
 
+@pytest.mark.parametrize("text", ["my husband hits me", "my boyfriend keeps hurting me and im scared"])
+def test_someone_being_hurt_by_another_gets_the_being_harmed_wording(component, text):
+    [processed] = component.process([message(text, "greet", 0.6)])
+    assert processed.get("intent")["name"] == "crisis"
+    assert processed.get("entities")[0]["value"] == "being_harmed"
+
+
+def test_a_carer_saying_someone_else_is_being_hurt_gets_the_carer_wording(component):
+    [processed] = component.process([message("her boyfriend hits her", "for_someone_else", 0.6)])
+    assert processed.get("entities")[0]["value"] == "other"
+
+
 def test_a_confident_classifier_crisis_is_kept(component):
     [processed] = component.process([message("I am at the end of my rope", "crisis", 0.9)])
     assert processed.get("intent")["name"] == "crisis"
