@@ -48,12 +48,17 @@ class StaffSession(Base):
     csrf_token = Column(String(64), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
-    # The coordinator's visit before this one: "new since your last visit" counts from here.
+    # The coordinator's visit before this one, shown on the caseload ("Your last visit was...").
+    # "New" does not count from it: it is per person (CoordinatorView).
     previous_visit_at = Column(DateTime(timezone=True), nullable=True)
 
 
 class CoordinatorView(Base):
-    """When a coordinator last opened a person's page, so changes since then stand out."""
+    """How far a coordinator has seen a person: when they last opened that person's page.
+
+    This is the "seen up to" record behind "new": the caseload counts, and the person's page
+    marks, what was saved or shared after it. Only opening the person's page moves it on;
+    signing in or looking at the caseload does not, so new stays new until it is seen."""
 
     __tablename__ = "coordinator_views"
     __table_args__ = (UniqueConstraint("coordinator_id", "person_id", name="uq_coordinator_view"),)

@@ -193,7 +193,8 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
     @signed_in
     async def caseload(request: Request, who, form, now):
         with unit_of_work() as session:
-            rows = dashboard.caseload_overview(session, who.staff_id, who.previous_visit_at, now)
+            # "New" is per person: what this coordinator has not seen on that person's page.
+            rows = dashboard.caseload_overview(session, who.staff_id, now)
             carer_unread = carers.unread_counts(session, who.staff_id)
             # Carers' messages about people who have since deleted their data stay for the team.
             kept = carers.messages_about_erased(session, who.staff_id, now)

@@ -55,7 +55,7 @@ def test_a_carers_message_reaches_the_coordinator_on_the_persons_page(browser):
     assert marker in page.text and "New" in page.text
     assert "secret-trigger" not in page.text  # the plan is still shared by consent only
     again = browser.get(f"/people/{person_id}")
-    assert marker in again.text and '<span class="tag">New</span> <span class="when">' not in again.text
+    assert marker in again.text and '<span class="tag">New</span> <span class="from">' not in again.text
     assert "new message from carers" not in browser.get("/caseload").text
     with unit_of_work() as session:
         views = (

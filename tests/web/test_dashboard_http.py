@@ -146,6 +146,94 @@ def test_the_printable_summary_holds_the_saved_items_only(browser, coordinator):
     assert css.status_code == 200 and "@media print" in css.text
 
 
+# -- what is new (issue 22.7) -----------------------------------------------------------------
+
+
+def caseload_row(caseload_html: str, person_id: str) -> str:
+    """The caseload table's row for one person, as HTML."""
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", caseload_html, flags=re.S)
+    return next(row for row in rows if f'href="/people/{person_id}"' in row)
+
+
+def test_new_stays_new_at_the_next_sign_in_until_the_persons_page_is_opened(browser, coordinator):
+    username, coordinator_id = coordinator
+    opened, _ = person_on_caseload(username, coordinator_id, shared=("triggers",), label="Jo S.")
+    unopened, _ = person_on_caseload(
+        username, coordinator_id, shared=("triggers",), number="+447700900445", label="Kit T."
+    )
+    caseload = browser.sign_in(username)
+    assert "<strong>2 new</strong>" in caseload_row(caseload.text, opened)
+    browser.post("/sign-out", {"csrf_token": browser.csrf()})
+
+    again = browser.sign_in(username)  # the next sign-in: nothing has been opened yet
+    assert "Your last visit was" in again.text
+    assert "<strong>2 new</strong>" in caseload_row(again.text, opened)
+    assert "<strong>2 new</strong>" in caseload_row(again.text, unopened)
+
+    page = browser.get(f"/people/{opened}")
+    assert page.text.count('<span class="tag">New</span>') == 0 and "Newly shared with you" in page.text
+    caseload = browser.get("/caseload")
+    assert "Nothing new" in caseload_row(caseload.text, opened)
+    assert "<strong>2 new</strong>" in caseload_row(caseload.text, unopened)  # still new: never opened
+
+    save_plan(opened, {"triggers": "loud music"})
+    caseload = browser.get("/caseload")
+    assert "<strong>1 new</strong>" in caseload_row(caseload.text, opened)
+    browser.post("/sign-out", {"csrf_token": browser.csrf()})
+    browser.sign_in(username)
+    page = browser.get(f"/people/{opened}")
+    assert re.search(r'<span class="tag">New</span> <span class="answer">loud music</span>', page.text)
+    assert "Nothing new" in caseload_row(browser.get("/caseload").text, opened)
+
+
+# -- carers' messages: who left them (issue 22.6) -------------------------------------------------
+
+
+def linked_carer_leaves(person_id: str, relation: str | None, text: str) -> str:
+    """A carer the person linked (calling them `relation`) leaves a message; returns the link id."""
+    from datetime import datetime, timezone
+
+    from bot.services.carers import carers
+    from bot.services.people.lookup import identity_for_address, person_for_address
+
+    now = datetime.now(timezone.utc)
+    address = ("sms", f"carer-{uuid.uuid4()}")
+    with unit_of_work() as session:
+        made = carers.make_code(session, person_id, relation, now)
+    with unit_of_work() as session:
+        linked = carers.redeem(session, identity_for_address(session, *address), made.code, now)
+        assert linked.result is carers.LinkResult.linked
+    with unit_of_work() as session:
+        left = carers.leave_message(session, person_for_address(session, *address).id, text, channel="sms", now=now)
+        assert left.outcome is carers.MessageOutcome.sent
+    return made.link_id
+
+
+def test_a_carers_message_says_which_linked_carer_left_it(browser, coordinator):
+    from bot.services.carers import carers
+
+    username, coordinator_id = coordinator
+    person_id, _ = person_on_caseload(username, coordinator_id, shared=())
+    from_brother = f"he has stopped his tablets {uuid.uuid4().hex[:6]}"
+    from_unnamed = f"she missed the appointment {uuid.uuid4().hex[:6]}"
+    brother = linked_carer_leaves(person_id, "brother", from_brother)
+    linked_carer_leaves(person_id, None, from_unnamed)
+    browser.sign_in(username)
+    page = browser.get(f"/people/{person_id}").text
+    messages = re.findall(r"<li[^>]*>.*?</li>", page[page.index('id="carer-messages"') :], flags=re.S)
+    by_brother = next(m for m in messages if from_brother in m)
+    assert "<strong>From their brother</strong> (linked since" in by_brother
+    by_unnamed = next(m for m in messages if from_unnamed in m)
+    assert "<strong>From a linked carer</strong> (linked since" in by_unnamed and "brother" not in by_unnamed
+
+    with unit_of_work() as session:
+        assert carers.remove_link(session, person_id, brother, channel="sms")
+    page = browser.get(f"/people/{person_id}").text
+    messages = re.findall(r"<li[^>]*>.*?</li>", page[page.index('id="carer-messages"') :], flags=re.S)
+    by_brother = next(m for m in messages if from_brother in m)
+    assert "<strong>From their brother</strong> (linked from" in by_brother and " until " in by_brother
+
+
 # -- acknowledgement --------------------------------------------------------------------------
 
 

@@ -782,11 +782,34 @@ def _notify(session: Session, coordinator_id: str, message: CarerMessage) -> Non
 
 
 @dataclass(frozen=True)
+class MessageSender:
+    """Which of the person's linked carers left a message, from the link it came through: the
+    word the person used for them when they made the code ("brother"; None if they gave none),
+    when the carer linked, and when the link ended (None while it stands)."""
+
+    relation: str | None
+    linked_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ShownMessage:
     id: str
     text: str
     created_at: datetime
     new: bool
+    sender: MessageSender | None = None  # None when the link is gone (the dashboard says so)
+
+
+def _sender(link: CarerLink | None) -> MessageSender | None:
+    if link is None:
+        return None
+    linked_at = link.linked_at or link.code_used_at
+    return MessageSender(
+        relation=link.name or None,
+        linked_at=as_utc(linked_at) if linked_at else None,
+        ended_at=as_utc(link.ended_at) if link.ended_at else None,
+    )
 
 
 def messages_for_coordinator(
@@ -794,7 +817,7 @@ def messages_for_coordinator(
 ) -> list[ShownMessage]:
     """Carers' messages about a person, for a coordinator whose caseload they are on now (the
     caller checks the caseload): all of them, also those left before this coordinator took
-    over, newest first. Marks them read; audited."""
+    over, newest first, each with who left it (`sender`). Marks them read; audited."""
     now = now or utc_now()
     messages = list(
         session.execute(
@@ -803,7 +826,17 @@ def messages_for_coordinator(
             .order_by(CarerMessage.created_at.desc())
         ).scalars()
     )
-    shown = [ShownMessage(m.id, m.text, as_utc(m.created_at), m.read_at is None) for m in messages]
+    link_ids = {m.link_id for m in messages if m.link_id}
+    links = {
+        link.id: link
+        for link in session.execute(
+            select(CarerLink).where(CarerLink.id.in_(link_ids), CarerLink.person_id == person_id)
+        ).scalars()
+    }
+    shown = [
+        ShownMessage(m.id, m.text, as_utc(m.created_at), m.read_at is None, _sender(links.get(m.link_id or "")))
+        for m in messages
+    ]
     for message in messages:
         if message.read_at is None:
             message.read_at = now

@@ -6,6 +6,12 @@ active consents to that coordinator cover, read fresh on every request, so a wit
 effect on the next page. Everything shown is the person's saved items, as they wrote them:
 nothing is generated or summarised.
 
+What counts as "new" is kept per person, for each coordinator: `coordinator_views` holds how far
+this coordinator has seen this person's page (`last_viewed_at`, moved on only when they open
+that page). The caseload counts, and the person's page marks, what was saved or shared after
+it, so an item stays new across sign-ins until its person's page is opened; a person whose page
+this coordinator has never opened has everything they share counted as new.
+
 Every read of a person's data is audited in the same transaction (bot/services/privacy/audit.py).
 """
 
@@ -39,21 +45,24 @@ class CaseloadRow:
     person_id: str
     label: str
     shared: tuple[str, ...]  # names of what they share with this coordinator now
-    new_count: int  # items new or newly shared since the coordinator's last visit
+    new_count: int  # items new or newly shared since this coordinator last opened the person's page
     waiting_since: datetime | None  # the oldest share not yet acknowledged
     review_suggested: bool = False  # the person agreed their coordinator may be told they feel stuck
+    seen_up_to: datetime | None = None  # when this coordinator last opened their page (None: never)
 
 
-def caseload_overview(
-    session: Session, coordinator_id: str, since: datetime | None, now: datetime
-) -> list[CaseloadRow]:
-    """One row per person on the coordinator's active caseload, by label."""
+def caseload_overview(session: Session, coordinator_id: str, now: datetime) -> list[CaseloadRow]:
+    """One row per person on the coordinator's active caseload, by label. What is new is
+    counted from each person's own "seen up to" (`seen_up_to`), not from the last sign-in:
+    looking at the caseload, or signing in again, marks nothing as seen."""
     names = load_dashboard_content()
     rows = []
     flagged = {flag.person_id for flag in review_flags.flags_for_coordinator(session, coordinator_id)}
+    seen = seen_up_to(session, coordinator_id)
     for person in enrolment.active_caseload(session, coordinator_id):
         active = active_categories(session, person.person_id, coordinator_id, now)
         events = _share_events(session, person.person_id, coordinator_id)
+        since = seen.get(person.person_id)
         rows.append(
             CaseloadRow(
                 person_id=person.person_id,
@@ -63,6 +72,7 @@ def caseload_overview(
                 waiting_since=_waiting_since(events, active),
                 # Shown only while the consent behind the flag is active.
                 review_suggested=person.person_id in flagged and review_flags.CATEGORY in active,
+                seen_up_to=since,
             )
         )
     audit.record(session, coordinator_id, "caseload_viewed", None, f"{len(rows)} people", now=now)
@@ -112,7 +122,8 @@ class PersonPage:
 def open_person_page(session: Session, coordinator_id: str, person_id: str, now: datetime) -> PersonPage | None:
     """The person's shared plan for this coordinator, or None if they are not on the caseload.
 
-    Opening it marks what was shared as read, remembers the time for next time, and audits it.
+    Opening it marks what was shared as read, moves this coordinator's "seen up to" for this
+    person on to `now` (so nothing on it counts as new on the caseload any more), and audits it.
     """
     entry = enrolment.active_entry(session, coordinator_id, person_id)
     if entry is None:
@@ -120,11 +131,7 @@ def open_person_page(session: Session, coordinator_id: str, person_id: str, now:
     visible = sharing.visible_plan(session, person_id, coordinator_id, now)
     active, items = set(visible.categories), list(visible.items)
     events = _share_events(session, person_id, coordinator_id)
-    view = session.execute(
-        select(CoordinatorView).where(
-            CoordinatorView.coordinator_id == coordinator_id, CoordinatorView.person_id == person_id
-        )
-    ).scalar_one_or_none()
+    view = _view(session, coordinator_id, person_id)
     last_viewed = as_utc_or_none(view.last_viewed_at) if view else None
     newly_shared = _shared_since(events, active, last_viewed)
     sections = tuple(
@@ -147,10 +154,7 @@ def open_person_page(session: Session, coordinator_id: str, person_id: str, now:
     for event in events:
         if event.read_at is None and _categories_of([event]) & active:
             event.read_at = now
-    if view is None:
-        session.add(CoordinatorView(coordinator_id=coordinator_id, person_id=person_id, last_viewed_at=now))
-    else:
-        view.last_viewed_at = now
+    _mark_seen(session, view, coordinator_id, person_id, now)
     session.flush()
     audit.record(session, coordinator_id, "person_viewed", person_id, _detail(active), now=now)
     return page
@@ -177,6 +181,37 @@ def printable_summary(session: Session, coordinator_id: str, person_id: str, now
     )
     audit.record(session, coordinator_id, "summary_viewed", person_id, _detail(active), now=now)
     return Summary(enrolment.label_for(session, entry), sections, now)
+
+
+# -- what this coordinator has seen, per person -------------------------------------------------
+
+
+def seen_up_to(session: Session, coordinator_id: str) -> dict[str, datetime]:
+    """For each person whose page this coordinator has opened: up to when they have seen it."""
+    rows = session.execute(
+        select(CoordinatorView.person_id, CoordinatorView.last_viewed_at).where(
+            CoordinatorView.coordinator_id == coordinator_id
+        )
+    ).all()
+    return {person_id: as_utc(seen) for person_id, seen in rows}
+
+
+def _view(session: Session, coordinator_id: str, person_id: str) -> CoordinatorView | None:
+    return session.execute(
+        select(CoordinatorView).where(
+            CoordinatorView.coordinator_id == coordinator_id, CoordinatorView.person_id == person_id
+        )
+    ).scalar_one_or_none()
+
+
+def _mark_seen(
+    session: Session, view: CoordinatorView | None, coordinator_id: str, person_id: str, now: datetime
+) -> None:
+    """Seen up to `now`; never moved back (a request that started earlier may finish later)."""
+    if view is None:
+        session.add(CoordinatorView(coordinator_id=coordinator_id, person_id=person_id, last_viewed_at=now))
+    elif as_utc(view.last_viewed_at) < now:
+        view.last_viewed_at = now
 
 
 # -- shared helpers (also used by acknowledgements and reminders) -----------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import select
@@ -127,11 +128,92 @@ def test_opening_the_page_marks_the_share_read_and_is_audited():
 def test_the_caseload_counts_what_is_new_and_what_waits():
     coordinator_id, person_id, _ = setup_person(shared=("triggers",))
     with unit_of_work() as session:
-        [row] = dashboard.caseload_overview(session, coordinator_id, None, utc_now())
+        [row] = dashboard.caseload_overview(session, coordinator_id, utc_now())
     assert (row.label, row.shared, row.new_count) == ("J.S.", ("triggers",), 2) and row.waiting_since
+    assert row.seen_up_to is None
+    page(coordinator_id, person_id)
     with unit_of_work() as session:
-        [row] = dashboard.caseload_overview(session, coordinator_id, utc_now(), utc_now())
-    assert row.new_count == 0 and row.waiting_since  # still waiting until acknowledged
+        [row] = dashboard.caseload_overview(session, coordinator_id, utc_now())
+    assert row.new_count == 0 and row.waiting_since and row.seen_up_to  # still waiting until acknowledged
+
+
+def caseload_row(coordinator_id, person_id, now):
+    with unit_of_work() as session:
+        rows = dashboard.caseload_overview(session, coordinator_id, now)
+    return next(row for row in rows if row.person_id == person_id)
+
+
+def test_new_stays_new_across_sign_ins_until_that_persons_page_is_opened():
+    """Issue 22.7: "4 new" became "Nothing new" at the next sign-in though the page was never
+    opened. "New" is per person now: only opening that person's page moves it on."""
+    from bot.services.staff import accounts as staff
+    from bot.services.staff import web_sessions
+    from bot.store.staff_models import StaffAccount
+    from tests.support.coordinators import PASSWORD
+
+    coordinator_id, opened, _ = setup_person(shared=("triggers",))
+    with unit_of_work() as session:
+        username = session.get(StaffAccount, coordinator_id).username
+    unopened = make_person()
+    enrol(username, unopened, label="K.T.")
+    save_plan(unopened, {"triggers": "the news, shouting", "warning_signs": "not eating"})
+    share(unopened, coordinator_id, ["triggers", "early_warning_signs"])
+    start = utc_now()
+    for hours in (1, 26, 50):  # signing in again, days later, and looking at the caseload each time
+        now = start + timedelta(hours=hours)
+        with unit_of_work() as session:
+            signed = staff.sign_in(session, username, PASSWORD, address="198.51.100.22", now=now)
+            web_sessions.start(session, signed.account, signed.previous_visit_at, now)
+        assert caseload_row(coordinator_id, unopened, now).new_count == 3
+        assert caseload_row(coordinator_id, opened, now).new_count == 2
+
+    page(coordinator_id, opened)  # opened at last (now: the items were saved just before)
+    later = start + timedelta(hours=52)
+    assert caseload_row(coordinator_id, opened, later).new_count == 0
+    assert caseload_row(coordinator_id, unopened, later).new_count == 3  # another person's page is not theirs
+    save_plan(opened, {"triggers": "loud music"})  # saved after the page was opened
+    assert caseload_row(coordinator_id, opened, later).new_count == 1
+
+
+def test_seen_up_to_is_for_each_coordinator_and_never_goes_back():
+    coordinator_id, person_id, _ = setup_person(shared=("triggers",))
+    _, other_id = make_coordinator(name="Alex")
+    now = utc_now()
+    page(coordinator_id, person_id, now=now + timedelta(hours=2))
+    page(coordinator_id, person_id, now=now + timedelta(hours=1))  # a slower, older request finishing late
+    with unit_of_work() as session:
+        assert dashboard.seen_up_to(session, coordinator_id) == {person_id: now + timedelta(hours=2)}
+        assert dashboard.seen_up_to(session, other_id) == {}
+
+
+def test_a_carers_message_says_which_linked_carer_left_it():
+    """Issue 22.6: the dashboard shows who left a carer's message, from the link it came through."""
+    from bot.services.carers import carers
+    from bot.services.people.lookup import identity_for_address, person_for_address
+
+    coordinator_id, person_id, _ = setup_person(shared=())
+    linked_at = utc_now()
+
+    def carer_says(relation, text, at):
+        address = ("sms", f"carer-{uuid4()}")
+        with unit_of_work() as session:
+            made = carers.make_code(session, person_id, relation, at)
+            identity = identity_for_address(session, *address)
+            assert carers.redeem(session, identity, made.code, at).result is carers.LinkResult.linked
+            carers.leave_message(session, person_for_address(session, *address).id, text, channel="sms", now=at)
+        return made.link_id
+
+    brother_link = carer_says("brother", "he is not sleeping", linked_at)
+    carer_says(None, "she missed her appointment", linked_at + timedelta(minutes=1))
+    with unit_of_work() as session:
+        assert carers.remove_link(session, person_id, brother_link, channel="sms", now=linked_at + timedelta(hours=1))
+    with unit_of_work() as session:
+        shown = carers.messages_for_coordinator(session, coordinator_id, person_id, linked_at + timedelta(hours=2))
+    senders = {message.text: message.sender for message in shown}
+    assert senders == {
+        "he is not sleeping": carers.MessageSender("brother", linked_at, linked_at + timedelta(hours=1)),
+        "she missed her appointment": carers.MessageSender(None, linked_at + timedelta(minutes=1), None),
+    }
 
 
 # -- acknowledgement ----------------------------------------------------------------------------
@@ -270,7 +352,7 @@ def test_someone_no_longer_on_the_caseload_is_not_shown():
         entry.ended_at = utc_now()
     assert page(coordinator_id, person_id) is None
     with unit_of_work() as session:
-        assert dashboard.caseload_overview(session, coordinator_id, None, utc_now()) == []
+        assert dashboard.caseload_overview(session, coordinator_id, utc_now()) == []
         assert acknowledgements.acknowledge(session, coordinator_id, person_id, utc_now()) is None
 
 
@@ -285,7 +367,7 @@ def test_review_suggested_shows_on_the_caseload_only_while_consent_holds():
 
     def row():
         with unit_of_work() as session:
-            rows = dashboard.caseload_overview(session, coordinator_id, None, utc_now())
+            rows = dashboard.caseload_overview(session, coordinator_id, utc_now())
         return next(r for r in rows if r.person_id == person_id)
 
     assert row().review_suggested
