@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import Table, column, delete, inspect, or_, select
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.security.encryption import decrypt_text
 from bot.store.all_models import all_metadata
 from bot.store.models import ChannelIdentity
+from bot.store.staff_models import StaffAccount
 
 # Kept about the person, but never given out: they are secrets, not information about them.
 # The caseload name on a kept carer's message is the team's word for the person, not the carer's.
@@ -36,9 +37,14 @@ EVENTS = sql_table(
 
 @dataclass
 class PersonalData:
+    """The rows as stored (times as datetimes, decrypted text); as_json makes them plain."""
+
     person_id: str
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     conversation: list[dict[str, Any]] = field(default_factory=list)
+    # The names staff chose to be known by ("Sam"), for the other people the rows point at
+    # (a coordinator), so the readable copy can name them rather than show an id.
+    names: dict[str, str] = field(default_factory=dict)
 
     def count(self, table: str) -> int:
         return len(self.tables.get(table, []))
@@ -90,11 +96,12 @@ def sender_ids(session: Session, person_id: str) -> list[str]:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
+    """A value JSON can hold (json.dumps calls it for anything it cannot write itself)."""
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
     if hasattr(value, "value"):  # enums
         return value.value
-    return value
+    raise TypeError(f"cannot export a {type(value).__name__}")
 
 
 def _event_data(raw: str) -> dict[str, Any]:
@@ -117,7 +124,7 @@ def conversation(session: Session, senders: list[str]) -> list[dict[str, Any]]:
         if text:
             said.append(
                 {
-                    "at": datetime.fromtimestamp(row.timestamp).isoformat() if row.timestamp else None,
+                    "at": datetime.fromtimestamp(row.timestamp, timezone.utc) if row.timestamp else None,
                     "from": "you" if row.type_name == "user" else "Alongside",
                     "text": text,
                 }
@@ -133,11 +140,32 @@ def collect(session: Session, person_id: str) -> PersonalData:
             if not rows:
                 continue
         data.tables[name] = [
-            {column: _plain(value) for column, value in row.items() if (name, column) not in NEVER_EXPORTED}
-            for row in rows
+            {column: value for column, value in row.items() if (name, column) not in NEVER_EXPORTED} for row in rows
         ]
     data.conversation = conversation(session, sender_ids(session, person_id))
+    data.names = _staff_names(session, _people_pointed_at(data) - {person_id})
     return data
+
+
+def _people_pointed_at(data: PersonalData) -> set[str]:
+    tables = all_metadata().tables
+    return {
+        row[column.name]
+        for name, rows in data.tables.items()
+        for column in tables[name].columns
+        if any(key.column.table.name == "people" for key in column.foreign_keys)
+        for row in rows
+        if row.get(column.name)
+    }
+
+
+def _staff_names(session: Session, person_ids: set[str]) -> dict[str, str]:
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(StaffAccount.person_id, StaffAccount.display_name).where(StaffAccount.person_id.in_(sorted(person_ids)))
+    ).all()
+    return {row.person_id: row.display_name for row in rows}
 
 
 def as_json(data: PersonalData, generated_at: datetime) -> str:
@@ -147,9 +175,11 @@ def as_json(data: PersonalData, generated_at: datetime) -> str:
             "person_id": data.person_id,
             "records": data.tables,
             "conversation": data.conversation,
+            "names": data.names,
         },
         indent=2,
         ensure_ascii=False,
+        default=_plain,
     )
 
 
