@@ -18,11 +18,12 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from bot.services.messaging.reach import contact_for_number
 from bot.services.messaging.sms_delivery import read_sink
 from bot.services.sms.phone_numbers import is_e164
-from bot.services.sms.turns import reply_key_prefix
+from bot.services.sms.turns import Outcome, reply_key, reply_key_prefix
 from bot.services.sms.twilio_signing import signature_for, signed_url
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store.db import unit_of_work
@@ -69,7 +70,7 @@ def main(settings: Settings, argv: list[str]) -> int:
     print(f"You ({options.number}): {options.text}")
     replies, settled = _wait_for_replies(settings, message_sid, options.wait)
     if not replies and settled:
-        print("(No reply. After STOP nothing is sent until START.)")
+        print(no_reply_note(settings, options.number))
     for body in replies:
         print(f"Alongside: {body}")
     if not settled:
@@ -79,6 +80,22 @@ def main(settings: Settings, argv: list[str]) -> int:
         )
         return 1
     return 0
+
+
+def no_reply_note(settings: Settings, number: str) -> str:
+    """Why a text got no reply, as far as the database can tell. The STOP note only when this
+    number really has opted out; otherwise the one other rule that sends nothing back is the
+    rate limit (bot/services/sms/turns.py), whose counts live in the rasa server, not here."""
+    with unit_of_work() as session:
+        contact = contact_for_number(session, number)
+        opted_out = contact is not None and contact.opted_out_at is not None
+    if opted_out:
+        return "(No reply: this number has sent STOP, so nothing is sent to it until it sends START.)"
+    return (
+        "(No reply. This number has not opted out, so it is most likely over the rate limit: "
+        f"after {settings.chat_rate_limit_messages} texts in {settings.chat_rate_limit_window_seconds:g} seconds "
+        'it gets one "please slow down" text, then nothing until that time has passed.)'
+    )
 
 
 def _post(settings: Settings, message_sid: str, number: str, text: str) -> int:
@@ -112,21 +129,29 @@ def _post(settings: Settings, message_sid: str, number: str, text: str) -> int:
         return 0
 
 
+def _reply_prefixes(message_sid: str) -> tuple[str, ...]:
+    """The idempotency key prefixes of the texts sent back to one inbound text: its replies, and
+    the apology when the turn failed on our side (keyed apart, bot/services/sms/turns.py)."""
+    return (reply_key_prefix(message_sid), reply_key(message_sid, 0, Outcome.apology).removesuffix("0"))
+
+
 def _wait_for_replies(settings: Settings, message_sid: str, wait_s: float) -> tuple[list[str], bool]:
     """The replies to this text that reached the sink, once the worker has settled them all."""
-    prefix = reply_key_prefix(message_sid)
+    prefixes = _reply_prefixes(message_sid)
     deadline = time.monotonic() + wait_s
     while True:
         with unit_of_work() as session:
             states = session.execute(
                 select(OutboxMessage.idempotency_key, OutboxMessage.status).where(
-                    OutboxMessage.idempotency_key.startswith(prefix)
+                    or_(*(OutboxMessage.idempotency_key.startswith(prefix) for prefix in prefixes))
                 )
             ).all()
         settled = all(state in _SETTLED for _, state in states)
         if settled or time.monotonic() > deadline:
             break
         time.sleep(0.2)
-    records = [record for record in read_sink(settings.sms_sink_path) if str(record.get("key", "")).startswith(prefix)]
-    records.sort(key=lambda record: int(record["key"].rsplit(":", 1)[1]))
+    records = [
+        record for record in read_sink(settings.sms_sink_path) if str(record.get("key", "")).startswith(prefixes)
+    ]
+    records.sort(key=lambda record: (record["key"].rsplit(":", 1)[0], int(record["key"].rsplit(":", 1)[1])))
     return [record["body"] for record in records], settled

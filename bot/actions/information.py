@@ -18,7 +18,7 @@ class ActionExplain(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         piece = piece_for((tracker.latest_message or {}).get("text") or "")
-        dispatcher.utter_message(text=piece.text if piece else load_information()[1])
+        dispatcher.utter_message(text=piece.answer if piece else load_information()[1])  # with its source
         if piece and piece.id.startswith("care_coordination"):
             name = coordinator_name(tracker)  # personalised where we know who it is
             if name:

@@ -119,9 +119,9 @@ class ActionPeerSupportResults(Action):
         if need == STOPPED:
             dispatcher.utter_message(text=search.text("stopped"))
             return reset
-        ids, matched = search.search(need, None if area == NO_AREA else area, bool(tracker.get_slot(FOR_CARER)))
-        dispatcher.utter_message(text=search.text("found" if matched else "no_match"))
-        return reset + [SlotSet(RESULTS, ids)] + send_peer_page(dispatcher, tracker, ids, 0)
+        found = search.search(need, None if area == NO_AREA else area, bool(tracker.get_slot(FOR_CARER)))
+        dispatcher.utter_message(text=search.introduction(found))
+        return reset + [SlotSet(RESULTS, found.ids)] + send_peer_page(dispatcher, tracker, found.ids, 0)
 
 
 class ActionPeerSupportInfo(Action):

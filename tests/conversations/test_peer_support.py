@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from bot.services.peer_support import search
 from bot.services.peer_support.directory import load_directory
 from tests.support.in_process import Conversation
 from tests.support.plan import saved_items
@@ -68,3 +69,14 @@ async def test_crisis_in_the_middle_of_the_search_gets_the_contacts(conversation
     text = await conversation.say_text("I want to kill myself")
     assert "116 123" in text and "85258" in text
     assert (await conversation.tracker()).active_loop_name is None
+
+
+@pytest.mark.parametrize("area", ["M14", "LS6"])
+async def test_near_an_area_with_nothing_listed_it_says_so_before_the_national_services(agent, area):
+    sms = Conversation(agent, sender_id=f"sms-{uuid.uuid4()}", channel="sms")
+    await sms.say("is there a hearing voices group near me")
+    replies = await sms.say(area)
+    assert replies[0].text == search.text("nothing_local")  # said plainly, before the list
+    text = "\n".join(r.text for r in replies)
+    assert "Hearing Voices" in text and all(not s.is_local for s in load_directory() if s.name in text)
+    assert (await sms.slot("peer_district")) == area

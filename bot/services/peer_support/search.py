@@ -7,6 +7,8 @@ uses bot/services/peer_support/directory.py for the directory itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.common.content_files import read_content
@@ -50,15 +52,48 @@ def is_for_a_carer(message: str, role: str | None) -> bool:
     return role == "carer" or any(_has_phrase(lowered, phrase) for phrase in conversation_content()["carer_words"])
 
 
-def search(experience: str | None, district: str | None, for_carer: bool) -> tuple[list[str], bool]:
-    """Service ids, best first, and whether any matched the need (else general ones)."""
+@dataclass(frozen=True)
+class Results:
+    """What a search found: service ids, best first, and what to say before showing them."""
+
+    ids: list[str]
+    matched: bool  # some fit the need; otherwise general services are offered instead
+    district: str | None = None  # the postcode district searched near, if one was given
+    local: bool = False  # some of them are local to that district
+
+    @property
+    def nothing_local(self) -> bool:
+        """A district was given but nothing is listed there: only national services are shown."""
+        return self.district is not None and not self.local
+
+
+def search(
+    experience: str | None,
+    district: str | None,
+    for_carer: bool,
+    *,
+    directory: Sequence[peer_support.PeerService] | None = None,
+) -> Results:
+    """The services that fit, best first, local ones for the district before national ones."""
     audience = "carer" if for_carer else "service_user"
     need = None if experience in (None, peer_support.ANY_EXPERIENCE) else experience
-    found = peer_support.find_services(audience, need, None, district)
-    if found:
-        return [service.id for service in found], True
-    fallback = peer_support.find_services(audience, None, None, None)
-    return [service.id for service in fallback], False
+    district = peer_support.postcode_district(district)
+    found = peer_support.find_services(audience, need, None, district, directory=directory)
+    if not found:
+        fallback = peer_support.find_services(audience, None, None, None, directory=directory)
+        return Results([service.id for service in fallback], False, district)
+    local = any(service.area.covers(district) for service in found)
+    return Results([service.id for service in found], True, district, local)
+
+
+def introduction(results: Results) -> str:
+    """The line before the results. With a district but nothing listed near it, it says so
+    plainly, so national services are not taken for local ones."""
+    if not results.matched:
+        return text("no_match")
+    if results.nothing_local:
+        return text("nothing_local")
+    return text("found")
 
 
 def services_by_id(ids: list[str]) -> list[peer_support.PeerService]:

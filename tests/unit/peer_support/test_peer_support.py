@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.common.sms_text import first_non_gsm7, gsm7_length
+from bot.services.peer_support import search
 from bot.services.peer_support.directory import (
     AUDIENCES,
     EXPERIENCES,
@@ -28,6 +29,7 @@ from bot.services.peer_support.directory import (
     page,
     postcode_district,
 )
+from bot.settings import PROJECT_ROOT
 
 
 def a_service(service_id: str, **changes) -> dict:
@@ -262,6 +264,43 @@ def test_with_no_local_match_national_options_are_offered(local_directory, direc
 def test_local_groups_are_not_offered_when_the_area_is_unknown(local_directory):
     found = find_services(None, None, None, None, directory=local_directory)
     assert all(not s.is_local for s in found)
+
+
+# -- saying when nothing local is listed (issue 22.11) -------------------------------------------
+
+
+@pytest.mark.parametrize("area", ["M14", "LS6", "ls6 2ab"])
+def test_near_an_area_with_nothing_listed_it_says_so_before_the_national_services(area):
+    """The shipped directory is national only: "near me" with a district must not pass national
+    services off as local ones."""
+    found = search.search("hearing_voices", area, for_carer=False)
+    assert found.matched and found.nothing_local and found.district == postcode_district(area)
+    assert found.ids and all(not service.is_local for service in search.services_by_id(found.ids))
+    intro = search.introduction(found)
+    assert intro == search.text("nothing_local") != search.text("found")
+    assert "nothing listed near you" in intro and "national" in intro and "wherever you live" in intro
+
+
+def test_with_a_local_group_for_the_district_it_is_found_and_shown_first(local_directory):
+    found = search.search("hearing_voices", "LS6 2AB", for_carer=False, directory=local_directory)
+    assert found.ids[0] == "leeds_voices" and found.local and not found.nothing_local
+    assert search.introduction(found) == search.text("found")
+    carers = search.search(None, "LS12", for_carer=True, directory=local_directory)
+    assert carers.ids[0] == "leeds_carers" and search.introduction(carers) == search.text("found")
+
+
+def test_with_no_area_given_nothing_is_said_about_local_groups():
+    found = search.search("hearing_voices", None, for_carer=False)
+    assert found.district is None and not found.nothing_local
+    assert search.introduction(found) == search.text("found")
+
+
+def test_the_directory_comment_and_readme_say_how_to_add_a_local_group():
+    comment = PEER_SUPPORT_PATH.read_text(encoding="utf-8").split("\nversion:", 1)[0]
+    assert "nothing listed near you" in comment and "districts:" in comment
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Adding local peer support groups", 1)[1].split("\n#", 1)[0]
+    assert "content/peer_support.yml" in section and "districts" in section and "source" in section
 
 
 def test_the_default_directory_is_searched_when_none_is_given():
