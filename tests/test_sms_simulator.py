@@ -12,13 +12,12 @@ import itertools
 import threading
 
 import pytest
-from rasa.utils.endpoints import EndpointConfig
 
 from bot import sms_simulator
 from bot.services.messaging import dispatch
 from bot.services.sms.content import load_sms_content
 from bot.settings import get_settings
-from tests.support.sms import SmsServer, free_port
+from tests.support.sms import SmsServer, refuse_actions
 
 pytestmark = pytest.mark.slow
 
@@ -97,9 +96,7 @@ async def test_when_the_turn_fails_on_our_side_the_apology_is_shown(
 ):
     """The apology is keyed apart from the replies (bot/services/sms/turns.py); it is what the
     person gets, so the simulator prints it rather than "No reply"."""
-    monkeypatch.setattr(  # nothing listens where the action server should be: a real refusal
-        agent.processor, "action_endpoint", EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
-    )
+    refuse_actions(agent, monkeypatch)  # nothing listens where the action server should be
     out = await simulate(settings, number, "I want to write down my triggers", capsys)
     assert f"Alongside: {load_sms_content().text('something_went_wrong')}" in out
     assert "(No reply" not in out

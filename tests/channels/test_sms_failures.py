@@ -8,8 +8,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from rasa.utils.endpoints import EndpointConfig
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.common.clock import utc_now
 from bot.services.people.lookup import person_for_address
@@ -18,9 +17,9 @@ from bot.services.sms.content import load_sms_content
 from bot.services.sms.inbound import sender_id_for
 from bot.services.wrap import plan as wrap
 from bot.store.db import unit_of_work
-from bot.store.outbox_models import OutboxMessage, OutboxStatus
+from bot.store.outbox_models import OutboxStatus
 from bot.store.sms_models import SmsInboundMessage
-from tests.support.sms import SmsServer, free_port
+from tests.support.sms import SmsServer, bodies, messages_for, refuse_actions
 
 pytestmark = pytest.mark.slow
 
@@ -42,24 +41,8 @@ async def server(agent):
 @pytest.fixture
 def action_server_down(agent, monkeypatch):
     """Nothing listens where the action server should be: every custom action is refused."""
-    monkeypatch.setattr(
-        agent.processor, "action_endpoint", EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
-    )
+    refuse_actions(agent, monkeypatch)
     return agent
-
-
-def messages_for(sid: str) -> list[OutboxMessage]:
-    with unit_of_work() as session:
-        found = (
-            session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.contains(f":{sid}:")))
-            .scalars()
-            .all()
-        )
-    return sorted(found, key=lambda message: message.idempotency_key)
-
-
-def bodies(sid: str) -> str:
-    return "\n".join(message.body for message in messages_for(sid))
 
 
 def inbound(sid: str) -> SmsInboundMessage:
@@ -139,9 +122,7 @@ async def test_a_crisis_message_while_the_action_server_is_down_gets_the_contact
 async def test_an_answer_given_mid_form_while_down_is_saved_when_the_server_is_back(server, agent, number, monkeypatch):
     await server.text(number, "I want to write down my triggers")
     working = agent.processor.action_endpoint
-    monkeypatch.setattr(
-        agent.processor, "action_endpoint", EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
-    )
+    refuse_actions(agent, monkeypatch)
     sid, _ = await server.text(number, "loud crowds")
     assert inbound(sid).answered_at is None
     monkeypatch.setattr(agent.processor, "action_endpoint", working)  # the launcher restarted it

@@ -8,15 +8,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from rasa.utils.endpoints import EndpointConfig
-from sqlalchemy import select
 
 from bot.services.sms.inbound import sender_id_for
-from bot.store.db import unit_of_work
-from bot.store.outbox_models import OutboxMessage
 from tests.conversations.test_possible_risk import ASKS, FULL_CRISIS, POSSIBLE
 from tests.support.plan import saved_items
-from tests.support.sms import SmsServer, free_port
+from tests.support.sms import SmsServer, bodies, messages_for, refuse_actions
 
 pytestmark = pytest.mark.slow
 
@@ -33,20 +29,6 @@ def number(migrated_database) -> str:
 async def server(agent):
     async with SmsServer(agent) as running:
         yield running
-
-
-def messages_for(sid: str) -> list[OutboxMessage]:
-    with unit_of_work() as session:
-        found = (
-            session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.contains(f":{sid}:")))
-            .scalars()
-            .all()
-        )
-    return sorted(found, key=lambda message: message.idempotency_key)
-
-
-def bodies(sid: str) -> str:
-    return "\n".join(message.body for message in messages_for(sid))
 
 
 def has_contacts(text: str) -> bool:
@@ -96,9 +78,7 @@ async def test_after_stop_possible_risk_gets_the_full_crisis_reply_without_a_que
 async def test_possible_risk_while_the_action_server_is_down_still_gets_the_contacts_and_the_question(
     server, agent, number, monkeypatch
 ):
-    monkeypatch.setattr(
-        agent.processor, "action_endpoint", EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
-    )
+    refuse_actions(agent, monkeypatch)
     sid, _ = await server.text(number, POSSIBLE)
     assert has_contacts(bodies(sid)) and ASKS in bodies(sid)
     sid, _ = await server.text(number, "no")

@@ -7,15 +7,20 @@ from __future__ import annotations
 import socket
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from rasa.core.channels.channel import register
+from rasa.utils.endpoints import EndpointConfig
 from sanic import Sanic
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms import TwilioSmsInput
 from bot.services.sms.twilio_signing import signing_token
 from bot.settings import get_settings
+from bot.store.db import unit_of_work
+from bot.store.outbox_models import OutboxMessage
 
 WEBHOOK = "/webhooks/twilio/webhook"
 STATUS = "/webhooks/twilio/status"
@@ -25,6 +30,30 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def refuse_actions(agent: Any, monkeypatch: Any) -> None:
+    """Nothing listens where the action server should be: every custom action is refused, as
+    when it has crashed."""
+    monkeypatch.setattr(
+        agent.processor, "action_endpoint", EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
+    )
+
+
+def messages_for(sid: str) -> list[OutboxMessage]:
+    """Every text queued in reply to the inbound message `sid`, in the order they were queued."""
+    with unit_of_work() as session:
+        found = (
+            session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.contains(f":{sid}:")))
+            .scalars()
+            .all()
+        )
+    return sorted(found, key=lambda message: message.idempotency_key)
+
+
+def bodies(sid: str) -> str:
+    """The replies to the inbound message `sid`, as one text."""
+    return "\n".join(message.body for message in messages_for(sid))
 
 
 def new_sid() -> str:
