@@ -5,7 +5,10 @@ For each recipe, one after the other on this machine:
 1. train the whole model, timed (`train_s`), with an empty training cache of its own so nothing
    is reused from an earlier run;
 2. train the NLU alone on 80% of bot/data/nlu (stratified by intent, fixed seed) and score the
-   other 20%: `nlu_macro_f1` (intent macro F1, bench/nlu_eval.py);
+   other 20%: `nlu_macro_f1` and F1 per intent; then the external intents file
+   (../shared/eval/external/intents.tsv, skipped when absent), each message the first of a fresh
+   conversation through the whole trained model: `external_on_topic_rate` and
+   `external_dead_end_rate` (bench/nlu_quality.py, which also runs alone);
 3. start the real action server (`python -m bot.action_server --port N`, with the shared key) and
    the real rasa server (`rasa run`, endpoints.yml and credentials.yml as `make run` uses them)
    on a fresh database of the bench's own (var/bench/<recipe>.db, migrated), and time from
@@ -46,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)  # config.yml names the spaCy pipeline by a path relative to the root
 
+from bench.nlu_quality import make_split  # noqa: E402
 from bot import launcher  # noqa: E402
 from bot.settings import VAR_DIR, get_settings  # noqa: E402
 
@@ -55,8 +59,6 @@ RESULTS = VAR_DIR / "bench.json"
 DOMAIN_DIR = VAR_DIR / "build" / "domain"
 DATA_DIR = ROOT / "bot" / "data"
 RECIPES = {"project": ROOT / "config.yml", "stock": ROOT / "bench" / "stock_config.yml"}
-SPLIT_SEED = 7
-TRAIN_FRACTION = 0.8
 CONCURRENCY = 20
 
 # One person's conversation: a greeting, information, a WRAP section (saved as it goes), and
@@ -80,6 +82,9 @@ TARGETS = {
     "turn_p50_ms": "single-conversation turn_p50_ms <= 20",
     "throughput_c20": "throughput_c20 >= 100 and >= 4x stock",
     "nlu_macro_f1": "nlu_macro_f1 >= stock",
+    "nlu_macro_f1_issue18": "nlu_macro_f1 >= 0.90 (issue 18)",
+    "external_on_topic_rate": "external_on_topic_rate >= 90% (issue 18)",
+    "external_dead_end_rate": "external_dead_end_rate <= 2% (issue 18)",
     "cold_start_s": "cold_start_s <= 15",
     "rss_mb": "rss_mb <= 800",
 }
@@ -121,17 +126,14 @@ def run_with_progress(command: list[str], label: str, log: Path, env: dict[str, 
 def split_nlu() -> tuple[Path, Path]:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(DATA_DIR / "nlu"))
-    train, test = data.train_test_split(train_frac=TRAIN_FRACTION, random_seed=SPLIT_SEED)
-    split = BENCH_DIR / "split"
-    split.mkdir(parents=True, exist_ok=True)
-    (split / "train.yml").write_text(train.nlu_as_yaml(), encoding="utf-8")
-    (split / "test.yml").write_text(test.nlu_as_yaml(), encoding="utf-8")
+    from bench.nlu_quality import SPLIT_SEED
+
+    train, test = make_split(BENCH_DIR / "split")
     say(
-        f"NLU split: {len(train.intent_examples)} examples to train on, {len(test.intent_examples)} held out "
-        f"(seed {SPLIT_SEED})."
+        f"NLU split: {len(load_data(str(train)).intent_examples)} examples to train on, "
+        f"{len(load_data(str(test)).intent_examples)} held out (seed {SPLIT_SEED})."
     )
-    return split / "train.yml", split / "test.yml"
+    return train, test
 
 
 def fresh_cache_env(name: str) -> dict[str, str]:
@@ -175,7 +177,8 @@ def train(name: str, config: Path) -> tuple[Path, float]:
     return model, seconds
 
 
-def nlu_f1(name: str, config: Path, train_file: Path, test_file: Path) -> dict:
+def nlu_quality(name: str, config: Path, model: Path, train_file: Path, test_file: Path) -> dict:
+    """Held-out F1 of an NLU trained on the 80%, and the external intents through `model`."""
     models = BENCH_DIR / "models"
     say(f"{name}: training the NLU on the 80% split...")
     run_with_progress(
@@ -200,23 +203,28 @@ def nlu_f1(name: str, config: Path, train_file: Path, test_file: Path) -> dict:
         LOG_DIR / f"train-nlu-{name}.log",
         fresh_cache_env(f"nlu-{name}"),
     )
-    say(f"{name}: scoring the held-out 20%...")
+    say(f"{name}: scoring the held-out 20%, then the external intents through the whole model...")
+    output = BENCH_DIR / f"quality-{name}.json"
+    output.unlink(missing_ok=True)
+    log = LOG_DIR / f"nlu-quality-{name}.log"
+    # In a process of its own, so a TensorFlow model's memory and threads never sit in this one.
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "nlu_eval.py"), str(models / f"bench-nlu-{name}.tar.gz"), str(test_file)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "nlu_quality.py"),
+            *("--nlu-model", str(models / f"bench-nlu-{name}.tar.gz"), "--test-file", str(test_file)),
+            *("--model", str(model), "--label", f"bench-{name}", "--json", str(output)),
+        ],
         cwd=ROOT,
         env=fresh_cache_env(f"eval-{name}"),
         capture_output=True,
         text=True,
     )
-    if result.returncode != 0:
-        (LOG_DIR / f"nlu-eval-{name}.log").write_text(result.stdout + result.stderr)
-        raise RuntimeError(f"NLU scoring failed; see {LOG_DIR / f'nlu-eval-{name}.log'}")
-    scores = json.loads(result.stdout.strip().splitlines()[-1])
-    say(
-        f"{name}: intent macro F1 {scores['macro_f1']:.3f} (accuracy {scores['accuracy']:.3f}, "
-        f"{scores['examples']} messages, {scores['intents']} intents)."
-    )
-    return scores
+    log.write_text(result.stdout + result.stderr)
+    if result.returncode != 0 or not output.exists():
+        raise RuntimeError(f"NLU scoring failed; see {log}")
+    print(result.stdout.rstrip(), flush=True)  # counts, rates and intent names only, never a message
+    return json.loads(output.read_text())
 
 
 # -- memory -------------------------------------------------------------------------------------
@@ -434,7 +442,8 @@ def measure(name: str, config: Path, split: tuple[Path, Path], quick: bool) -> d
     from bot.store.migrate import upgrade_to_head
 
     model, train_s = train(name, config)
-    scores = nlu_f1(name, config, *split)
+    quality = nlu_quality(name, config, model, *split)
+    scores, outside = quality["heldout"], quality.get("external")
     database = BENCH_DIR / f"{name}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -461,6 +470,13 @@ def measure(name: str, config: Path, split: tuple[Path, Path], quick: bool) -> d
         "p95_c20_ms": round(percentile(loaded.latencies_ms, 0.95), 1),
         "nlu_macro_f1": scores["macro_f1"],
         "nlu_accuracy": scores["accuracy"],
+        "nlu_lowest_f1": scores["lowest_f1"],
+        "nlu_per_intent_f1": {intent: score["f1"] for intent, score in scores["per_intent"].items()},
+        # None when ../shared/eval/external/intents.tsv is absent.
+        "external_messages": outside["messages"] if outside else None,
+        "external_on_topic_rate": outside["on_topic_rate"] if outside else None,
+        "external_dead_end_rate": outside["dead_end_rate"] if outside else None,
+        "external_did_you_mean_rate": outside["did_you_mean_rate"] if outside else None,
         "turns_single": len(single.latencies_ms),
         "turns_c20": len(loaded.latencies_ms),
         # CPU each server spent per turn while 20 conversations ran (what bounds throughput).
@@ -470,7 +486,8 @@ def measure(name: str, config: Path, split: tuple[Path, Path], quick: bool) -> d
         "empty_replies": single.empty + loaded.empty,
         "load_average_after": round(os.getloadavg()[0], 2),
     }
-    say(f"{name}: done: {json.dumps(result)}")
+    brief = {key: value for key, value in result.items() if key != "nlu_per_intent_f1"}
+    say(f"{name}: done: {json.dumps(brief)}")
     return result
 
 
@@ -485,6 +502,8 @@ COLUMNS = [
     ("throughput_c20", "turns/s, 20 at once"),
     ("p95_c20_ms", "p95, 20 at once (ms)"),
     ("nlu_macro_f1", "NLU macro F1"),
+    ("external_on_topic_rate", "external on topic"),
+    ("external_dead_end_rate", "external dead ends"),
     ("rasa_cpu_ms_per_turn", "rasa CPU/turn (ms)"),
     ("action_cpu_ms_per_turn", "action CPU/turn (ms)"),
 ]
@@ -501,10 +520,11 @@ def table(results: dict) -> str:
         "|" + "-" * 24 + "|" + "|".join("-" * 11 for _ in names) + ("|---------------|" if len(names) == 2 else "|")
     )
     for key, label in COLUMNS:
-        row = f"| {label:<22} | " + " | ".join(f"{results[name][key]:>9}" for name in names)
+        values = [results[name].get(key) for name in names]
+        row = f"| {label:<22} | " + " | ".join(f"{'-' if value is None else value:>9}" for value in values)
         if len(names) == 2:
-            stock = results["stock"][key]
-            ratio = f"{results['project'][key] / stock:.2f}x" if stock else "-"
+            project, stock = values
+            ratio = f"{project / stock:.2f}x" if stock and project is not None else "-"
             row += f" | {ratio:>13}"
         lines.append(row + " |")
     return "\n".join(lines)
@@ -557,6 +577,19 @@ def verdicts(results: dict) -> list[str]:
         )
     else:
         out.insert(1, line(throughput >= 100, "throughput_c20 >= 100 (stock not run)", f"{throughput}/s"))
+    out.append(
+        line(
+            project["nlu_macro_f1"] >= 0.9,
+            TARGETS["nlu_macro_f1_issue18"],
+            f"{project['nlu_macro_f1']:.3f} ({project['nlu_macro_f1'] - 0.9:+.3f} against 0.90)",
+        )
+    )
+    on_topic, dead_ends = project.get("external_on_topic_rate"), project.get("external_dead_end_rate")
+    if on_topic is None or dead_ends is None:
+        out.append("  skipped external intents: ../shared/eval/external/intents.tsv is absent")
+    else:
+        out.append(line(on_topic >= 0.9, TARGETS["external_on_topic_rate"], f"{on_topic:.1%}"))
+        out.append(line(dead_ends <= 0.02, TARGETS["external_dead_end_rate"], f"{dead_ends:.1%}"))
     return out
 
 
@@ -582,6 +615,9 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.write_text(json.dumps({name: results[name] for name in RECIPES if name in results}, indent=2) + "\n")
     print()
     print(table(results))
+    for name in names:
+        lowest = ", ".join(f"{intent} {f1:.2f}" for intent, f1 in results[name].get("nlu_lowest_f1", []))
+        print(f"{name}: lowest per-intent F1 on the held-out split: {lowest}")
     if "stock" in results and "project" in results:
         project, stock = results["project"], results["stock"]
         print(
