@@ -16,7 +16,8 @@
 
 Events: the client emits `user_uttered` {"message": text} and `history_request`; the server
 emits `bot_uttered` {"text", "quick_replies": [{"title"}]}, `user_echo` (to the person's other
-tabs) and `history` [{"from": "user"|"bot", "text"}].
+tabs) and `history` [{"from": "user"|"bot", "text"}], where the bot message whose buttons are
+still the current question also has its "quick_replies" (bot/services/webchat/history.py).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from bot.security.client_address import client_address, trust_configured_proxies
 from bot.services.messaging.rate_limits import SenderRateLimiter, Verdict
 from bot.services.people import code_tries
 from bot.services.webchat.content import MAX_MESSAGE_CHARS, load_webchat_content
+from bot.services.webchat.history import BOT, USER, Said, button_titles, history_entries
 from bot.services.webchat.sessions import (
     CHANNEL,
     COOKIE_NAME,
@@ -82,14 +84,23 @@ def allowed_origins() -> list[str]:
     return sorted(origins)
 
 
-def history_of(events: Iterable[Any], limit: int = HISTORY_MESSAGES) -> list[dict[str, str]]:
-    """The conversation's last texts, for the page to show again after a reload."""
-    said = [
-        {"from": "user" if isinstance(event, UserUttered) else "bot", "text": event.text}
-        for event in events
-        if isinstance(event, (UserUttered, BotUttered)) and event.text
-    ]
-    return said[-limit:]
+def said_in(events: Iterable[Any]) -> list[Said]:
+    """What was said, in order: every user message, and every bot message with its buttons."""
+    said = []
+    for event in events:
+        if isinstance(event, UserUttered):
+            said.append(Said(USER, event.text or ""))
+        elif isinstance(event, BotUttered):
+            data = event.data or {}
+            replies = button_titles(data.get("quick_replies")) or button_titles(data.get("buttons"))
+            said.append(Said(BOT, event.text or "", replies))
+    return said
+
+
+def history_of(events: Iterable[Any], limit: int = HISTORY_MESSAGES) -> list[dict[str, Any]]:
+    """The conversation's last texts, for the page to show again after a reload, with the
+    buttons that are still waiting for an answer."""
+    return history_entries(said_in(events), limit)
 
 
 class WebChatOutput(OutputChannel):
@@ -112,7 +123,7 @@ class WebChatOutput(OutputChannel):
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         # Only the titles: a quick reply sends its title as text, read by NLU like any words.
-        titles = [{"title": str(button.get("title", ""))} for button in buttons if button.get("title")]
+        titles = [{"title": title} for title in button_titles(buttons)]
         await self._send(recipient_id, {"text": text, "quick_replies": titles})
 
 

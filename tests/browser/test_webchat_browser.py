@@ -65,6 +65,22 @@ class ChatPage:
                                outline: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth)}; }"""
         )
 
+    async def reload(self) -> None:
+        """Reload the page and wait until it shows the conversation again (and its buttons:
+        the page shows them in the same step as the messages)."""
+        shown = await self.page.locator("#messages .message").count()
+        await self.page.reload()
+        await self.open()
+        await self.page.wait_for_function(
+            "n => document.querySelectorAll('#messages .message').length >= n", arg=shown, timeout=WAIT_MS
+        )
+
+    async def suggested(self) -> list[str]:
+        """The quick-reply buttons on screen now."""
+        if await self.page.locator("#suggestions").is_hidden():
+            return []
+        return await self.page.locator("#suggestions button").all_inner_texts()
+
     async def bot_messages(self) -> int:
         return await self.page.locator("#messages .message.bot").count()
 
@@ -148,6 +164,61 @@ async def test_a_reload_shows_the_same_conversation(chat):
         timeout=WAIT_MS,
     )
     assert "I'm Alongside" in "\n".join(await chat.page.locator("#messages .message.bot").all_inner_texts())
+
+
+async def test_a_reload_keeps_the_buttons_of_the_current_question_and_never_answered_ones(chat):
+    await chat.open()
+    await chat.page.focus("#message")
+    await chat.send_by_keyboard("hello")
+    offered = await chat.suggested()
+    assert "For me" in offered
+    await chat.reload()
+    assert await chat.suggested() == offered  # still the current question: the buttons are back
+
+    before = await chat.bot_messages()
+    await chat.page.locator("#suggestions button", has_text="For me").click()  # and they work
+    assert "here for yourself" in await chat.replies_after(before)
+    menu = await chat.suggested()
+    assert menu and "For me" not in menu
+    await chat.reload()
+    assert await chat.suggested() == menu  # the new question's buttons, none of the answered ones
+
+    await chat.page.focus("#message")
+    prompt = load_wrap_content().question("triggers").prompt
+    assert prompt in await chat.send_by_keyboard("I want to write down my triggers")
+    assert await chat.suggested() == []  # a question without buttons
+    await chat.reload()
+    assert await chat.suggested() == []  # answered: no stale buttons come back
+    assert chat.problems == []
+
+
+async def test_on_a_small_phone_the_conversation_uses_most_of_the_screen(browser, running_app):
+    """375 x 700 (a small phone): the conversation is at least 450 px tall, before and after a
+    reply with buttons, the message box and Send are on screen, nothing scrolls sideways."""
+    context = await browser.new_context(viewport={"width": 375, "height": 700})
+    try:
+        chat = ChatPage(await context.new_page(), f"http://localhost:{running_app.port}/webhooks/webchat/")
+        await chat.open()
+
+        async def check_layout() -> None:
+            conversation = await chat.page.locator("#messages").bounding_box()
+            assert conversation is not None and conversation["height"] >= 450, conversation
+            for control in ("#message", "#send button[type=submit]"):
+                assert await chat.page.locator(control).is_visible()
+                box = await chat.page.locator(control).bounding_box()
+                assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 700, (control, box)
+            overflow = await chat.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0
+
+        await check_layout()
+        await chat.page.focus("#message")
+        await chat.send_by_keyboard("hello")
+        assert await chat.suggested()  # with the quick replies on screen too
+        await check_layout()
+        assert await chat.axe_violations() == []
+        assert chat.problems == []
+    finally:
+        await context.close()
 
 
 async def test_the_help_link_leads_to_the_crisis_contacts(chat):

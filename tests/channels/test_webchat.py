@@ -110,6 +110,18 @@ async def test_a_reload_keeps_the_conversation(running_app):
     )
 
 
+async def test_the_history_carries_the_buttons_only_while_they_are_the_current_question(running_app):
+    cookie = page_cookie(running_app.base_url)
+    async with WebChatClient(running_app.base_url, cookie) as client:
+        offered = [reply for reply in await client.send({"message": "hello"}) if reply.get("quick_replies")]
+        history = await client.history()
+        assert history[-1]["quick_replies"] == offered[-1]["quick_replies"]
+        assert {"title": "For me"} in history[-1]["quick_replies"]
+        await client.say("For me")
+        await client.say("I want to write down my triggers")  # a question without buttons
+        assert not [entry for entry in await client.history() if "quick_replies" in entry]
+
+
 async def test_a_client_cannot_join_another_conversation(running_app):
     """B knows A's conversation id, A's sender id and even A's cookie value, and tries every
     way of sending them; B only ever sees its own conversation and its own (empty) plan."""

@@ -19,8 +19,11 @@
   var LINK = /https?:\/\/[^\s<>"']+/g;
   var historyShown = false;
 
+  // "Connected" is for screen readers mostly: on a small screen it is not shown (the CSS hides
+  // .quiet there), so the conversation keeps the space; every other status is shown.
   function setStatus(text) {
     statusLine.textContent = text || "";
+    statusLine.classList.toggle("quiet", text === texts.statusConnected);
   }
 
   function appendWithLinks(parent, text) {
@@ -139,19 +142,30 @@
     }
   });
 
+  // After a reload: the same messages, and the buttons still waiting for an answer (the
+  // server sends them on that one message, and on none once the person has answered).
   socket.on("history", function (messages) {
     if (!Array.isArray(messages) || log.childElementCount) {
       return;
     }
+    var pending = null;
     messages.forEach(function (message) {
       if (message) {
         addMessage(message.from, message.text);
+        if (message.quick_replies) {
+          pending = message.quick_replies;
+        }
       }
     });
+    if (pending) {
+      showSuggestions(pending);
+    }
   });
 
+  // The person said something in another tab: the question these buttons asked is answered.
   socket.on("user_echo", function (message) {
     if (message) {
+      clearSuggestions();
       addMessage("user", message.text);
     }
   });
