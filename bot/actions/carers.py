@@ -380,7 +380,6 @@ class ActionCarerAccessList(Action):
             return []
         for view in views:
             names = carers.name_phrases(view.relation)
-            names["name"] = names["name"][0].upper() + names["name"][1:]
             if not view.linked:
                 _say(dispatcher, "list_waiting", **names)
             if view.categories:

@@ -39,14 +39,6 @@ def _say(dispatcher: CollectingDispatcher, text_id: str, **values: str) -> None:
     say(dispatcher, load_wrap_content(), text_id, **values)
 
 
-def _earlier_answer(session, plan, question) -> list[str]:
-    """What the person already said to the question this one repeats (crisis plan part 1 asks
-    "what are you like when well?" again), if this one is still unanswered."""
-    if not question.same_as or wrap.current_items(session, plan, question_id=question.id):
-        return []
-    return [item.text for item in wrap.current_items(session, plan, question_id=question.same_as)]
-
-
 class ActionWrapStart(Action):
     """Open the plan where the person asked ("my triggers"), or where they stopped."""
 
@@ -85,7 +77,8 @@ class ActionAskWrapAnswer(Action):
         with unit_of_work() as session:
             plan = wrap.plan_for(session, person_for_tracker(session, tracker).id)
             question_id = plan.position_question_id or content.sections[0].questions[0].id
-            earlier = _earlier_answer(session, plan, content.question(question_id))
+            earlier = wrap.answer_to_offer(session, plan, question_id)
+            so_far = [item.text for item in wrap.current_items(session, plan, question_id=question_id)]
         question = content.question(question_id)
         section = content.section_for_question(question_id)
         if tracker.get_slot(LIST_OPEN_SLOT):
@@ -98,6 +91,12 @@ class ActionAskWrapAnswer(Action):
             _say(dispatcher, "same_as_check", items=join_for_reading(earlier))
             return []
         dispatcher.utter_message(text=question.message)
+        if so_far:  # carrying on with (or back at) a question that already has answers
+            _say(
+                dispatcher,
+                "saved_so_far_list" if question.is_list else "saved_so_far_text",
+                items=join_for_reading(so_far),
+            )
         return []
 
 
@@ -148,8 +147,8 @@ class ValidateWrapForm(FormValidationAction):
             dispatcher.utter_message(text=content.section_for_question(question_id).explanation)
             _say(dispatcher, "controls_reminder")
             return {ANSWER_SLOT: None}
-        if question.same_as and self._confirms(tracker) and not tracker.get_slot(LIST_OPEN_SLOT):
-            earlier = _earlier_answer(session, plan, question)
+        if self._confirms(tracker) and not tracker.get_slot(LIST_OPEN_SLOT):
+            earlier = wrap.answer_to_offer(session, plan, question_id)
             if earlier:  # "yes, that's still right": the earlier answer, saved here too
                 saved = wrap.save_answer(session, plan, question_id, "\n".join(earlier), channel(tracker))
                 _say(dispatcher, "saved_list", items=join_for_reading(item.text for item in saved))

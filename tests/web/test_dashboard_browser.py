@@ -75,4 +75,4 @@ def test_sign_in_open_a_person_and_acknowledge(chromium, dashboard_url):
     assert problems == []
     with unit_of_work() as session:
         messages = session.execute(select(OutboxMessage).where(OutboxMessage.person_id == person_id)).scalars().all()
-    assert [m.body for m in messages] == ["Sam has read your triggers. Thank you for sharing them."]
+    assert [m.body for m in messages] == ["Sam has read your triggers. Thank you for sharing."]

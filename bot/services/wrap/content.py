@@ -87,6 +87,8 @@ REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "stopped": frozenset(),
         "resume": frozenset({"section"}),
         "same_as_check": frozenset({"items"}),
+        "saved_so_far_list": frozenset({"items"}),
+        "saved_so_far_text": frozenset({"items"}),
         "section_done": frozenset({"section"}),
         "next_section_offer": frozenset({"section"}),
         "plan_done": frozenset(),

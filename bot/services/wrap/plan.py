@@ -104,6 +104,26 @@ def current_items(
     return sorted(session.execute(query).scalars(), key=_plan_order)
 
 
+def answer_to_offer(session: Session, plan: WrapPlan, question_id: str) -> list[str]:
+    """What the person already said to a question that asks the same thing as this one, to
+    offer again ("is that still right?"), while this one is unanswered.
+
+    Two questions ask the same thing when one names the other in `same_as` (the daily plan and
+    the crisis plan both ask "what are you like when you are well?"); whichever the person meets
+    second offers the answer to the first, so they are asked only once.
+    """
+    question = _question(question_id)
+    if current_items(session, plan, question_id=question.id):
+        return []
+    same = [other.id for other in load_wrap_content().questions if other.same_as == question.id]
+    for other_id in ([question.same_as] if question.same_as else []) + same:
+        if is_known_question(other_id):
+            earlier = current_items(session, plan, question_id=other_id)
+            if earlier:
+                return [item.text for item in earlier]
+    return []
+
+
 def history(session: Session, plan: WrapPlan) -> list[WrapItem]:
     """Every item ever saved, removed ones too, oldest first (for the person's data export)."""
     query = select(WrapItem).where(WrapItem.plan_id == plan.id).order_by(WrapItem.number, WrapItem.created_at)

@@ -420,3 +420,24 @@ def test_items_go_when_the_person_goes(person_id):
     with unit_of_work() as session:
         assert session.get(WrapPlan, plan_id) is None
         assert session.execute(select(WrapItem).where(WrapItem.plan_id == plan_id)).all() == []
+
+
+def offered(person_id: str, question_id: str) -> list[str]:
+    with unit_of_work() as session:
+        return wrap.answer_to_offer(session, wrap.plan_for(session, person_id), question_id)
+
+
+def test_what_you_are_like_when_well_is_offered_again_whichever_plan_comes_first(person_id):
+    """The daily plan and the crisis plan both ask it: asked once, then offered to reuse."""
+    assert offered(person_id, "when_well") == [] and offered(person_id, "crisis_when_well") == []
+    save(person_id, "crisis_when_well", "calm, funny")
+    assert offered(person_id, "when_well") == ["calm", "funny"]  # the crisis plan came first
+    assert offered(person_id, "crisis_when_well") == []  # answered: nothing to offer
+    save(person_id, "when_well", "calm")
+    assert offered(person_id, "when_well") == []
+    assert offered(person_id, "triggers") == []  # a question with no twin offers nothing
+
+
+def test_the_daily_plan_answer_is_offered_in_the_crisis_plan(person_id):
+    save(person_id, "when_well", "chatty, up early")
+    assert offered(person_id, "crisis_when_well") == ["chatty", "up early"]
