@@ -12,7 +12,8 @@ A carer's message for the care team is kept encrypted; it reaches the person's c
 person themselves does not get the carer's words in their data export (third-party
 information); the carer does. When the person deletes their data, the carer's message stays
 for the team (it is the carer's and the team's record), cut loose from the person and named by
-the caseload name; when the carer deletes theirs, their messages go.
+the caseload name; when the carer deletes theirs, their messages go. A coordinator's reply is
+kept on the message it answers (encrypted), so it goes, or stays, with it.
 """
 
 from __future__ import annotations
@@ -61,3 +62,10 @@ class CarerMessage(Base):
     # Kept when the person it was about deletes their data (about_person_id is then empty): what
     # the coordinator called them on the caseload, encrypted, so the team knows who to follow up.
     about_label = Column(EncryptedText, nullable=True)
+    # The coordinator's reply, sent by Alongside to the carer (bot/services/carers/replies.py):
+    # one per message, in their words (encrypted), who sent it, when, and how it went ("sms",
+    # or "chat" when it waits for the carer's next web chat).
+    reply_text = Column(EncryptedText, nullable=True)
+    replied_by = Column(String(36), ForeignKey("people.id", ondelete="SET NULL"), nullable=True)
+    replied_at = Column(DateTime(timezone=True), nullable=True)
+    reply_channel = Column(String(20), nullable=True)

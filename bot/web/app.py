@@ -1,7 +1,7 @@
 """The care coordinators' dashboard: a small Sanic app, `python -m bot web` (make run starts it).
 
 Pages: sign in, caseload, a person's shared plan, its printable summary; forms: sign out,
-acknowledge. The rules live in services (bot/services/coordination/dashboard.py, acknowledgements.py,
+acknowledge, reply to a carer's message (bot/services/carers/replies.py). The rules live in services (bot/services/coordination/dashboard.py, acknowledgements.py,
 staff.py, web_sessions.py); this module checks who is asking, parses forms strictly, renders
 templates (autoescaped) and sends every response with the headers in bot/web/security.py.
 No page uses a script. Errors are plain pages that say what to do, never a stack trace.
@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from sanic.request import Request
 from bot.common.clock import utc_now
 from bot.common.templates import render
 from bot.security.client_address import client_address, trust_configured_proxies
-from bot.services.carers import carers
+from bot.services.carers import carers, replies
 from bot.services.coordination import acknowledgements, dashboard
 from bot.services.people import enrolment
 from bot.services.privacy import audit
@@ -212,21 +214,33 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
     async def person(request: Request, who, form, now, person_id: str):
         if not PERSON_ID.match(person_id):
             return problem_page(404, signed_in=who)
-        with unit_of_work() as session:
-            shown = dashboard.open_person_page(session, who.staff_id, person_id, now)
-            # Listening to carers needs no consent: their messages show on the caseload
-            # member's page (read, marked read and audited here).
-            from_carers = carers.messages_for_coordinator(session, who.staff_id, person_id, now) if shown else []
-        if shown is None:
-            return problem_page(404, signed_in=who)
         told = request.args.get("acknowledged")
-        return page(
-            "person.html",
-            signed_in=who,
-            person=shown,
-            carer_messages=from_carers,
+        replied = request.args.get("replied")
+        return _person_page(
+            who,
+            person_id,
+            now,
             told=told if told in ("sms", "chat", "none") else None,
+            replied=replied if replied in REPLY_NOTICES else None,
         )
+
+    @app.post("/people/<person_id>/carer-messages/<message_id>/reply")
+    @signed_in
+    @accepts("reply")
+    async def reply_to_carer(request: Request, who, form, now, person_id: str, message_id: str):
+        if not PERSON_ID.match(person_id) or not PERSON_ID.match(message_id):
+            return problem_page(404, signed_in=who)
+        with unit_of_work() as session:
+            result = replies.reply_to_message(session, who.staff_id, person_id, message_id, form.get("reply"), now)
+        if result.outcome is replies.ReplyOutcome.not_found:
+            return problem_page(404, signed_in=who)
+        if result.outcome.sent:
+            return response.redirect(
+                f"/people/{person_id}?replied={result.outcome.value}#carer-message-{message_id}", status=303
+            )
+        # Nothing was stored or sent: the page again, saying why, with what they typed.
+        problem = ReplyProblem(message_id, result.outcome.value, form.get("reply", ""), result.max_chars)
+        return _person_page(who, person_id, now, reply_problem=problem, status=400)
 
     @app.get("/people/<person_id>/summary")
     @signed_in
@@ -254,6 +268,51 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
         return response.redirect(f"/people/{person_id}?acknowledged={told}", status=303)
 
     return app
+
+
+# What the person's page says after a reply to a carer went (the template words each).
+REPLY_NOTICES = frozenset({replies.ReplyOutcome.texted.value, replies.ReplyOutcome.kept_for_chat.value})
+
+
+@dataclass(frozen=True)
+class ReplyProblem:
+    """Why a reply to a carer was not sent, shown at that message's reply box."""
+
+    message_id: str
+    reason: str  # a replies.ReplyOutcome value: empty, too_long, link_ended, already_replied
+    draft: str  # what the coordinator typed, so nothing is lost
+    max_chars: int
+
+
+def _person_page(
+    who: web_sessions.SignedIn,
+    person_id: str,
+    now: datetime,
+    *,
+    told: str | None = None,
+    replied: str | None = None,
+    reply_problem: ReplyProblem | None = None,
+    status: int = 200,
+) -> response.HTTPResponse:
+    with unit_of_work() as session:
+        shown = dashboard.open_person_page(session, who.staff_id, person_id, now)
+        # Listening to carers needs no consent: their messages show on the caseload
+        # member's page (read, marked read and audited here), each with its reply box.
+        from_carers = carers.messages_for_coordinator(session, who.staff_id, person_id, now) if shown else []
+    if shown is None:
+        return problem_page(404, signed_in=who)
+    return page(
+        "person.html",
+        status=status,
+        signed_in=who,
+        person=shown,
+        carer_messages=from_carers,
+        told=told,
+        replied=replied,
+        reply_problem=reply_problem,
+        max_reply_chars=replies.max_reply_chars(who.display_name),
+        reply_opening=replies.carer_reply_body(who.display_name, "").strip(),
+    )
 
 
 def _sign_in_page(request: Request, notice: str | None = None, status: int = 200) -> response.HTTPResponse:

@@ -255,7 +255,7 @@ def test_acknowledging_tells_the_person_once_and_records_it(browser, coordinator
     again = browser.post(f"/people/{person_id}/acknowledge", {"csrf_token": browser.csrf()})
     assert "nothing waiting" in again.text
     [message] = outbox_for(person_id)
-    assert message.body == "Sam has read your triggers and early warning signs. Thank you for sharing them."
+    assert message.body == "Sam has read your triggers and early warning signs. Thank you for sharing."
     assert message.recipient == "+447700900444" and message.channel == "sms"
     with unit_of_work() as session:
         event = session.get(ShareEvent, event_id)

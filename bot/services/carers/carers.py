@@ -17,6 +17,7 @@ The rules that matter (DESIGN.md safety and privacy rules 2, 3 and 5):
 - A carer's message for the team (`leave_message`) needs no consent: listening is always
   allowed. It is stored encrypted, shown to the person's coordinator on the dashboard, and one
   content-free notification is queued. The carer's words are never shown to the person.
+  The coordinator may send one reply from the dashboard (bot/services/carers/replies.py).
 - Every view of a person's information by a carer, and every coordinator's view of carers'
   messages, is written to the audit log, with ids and category names only.
 
@@ -40,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from bot.common.clock import as_utc, utc_now
 from bot.common.content_files import read_content
+from bot.common.fill import fill
 from bot.common.sms_text import MAX_SMS_CHARS, gsm7_length, gsm7_problem
 from bot.security.pseudonyms import keyed_hash
 from bot.services.consent import ledger as consent
@@ -97,7 +99,7 @@ class CarersContent:
     notification_body: str
 
     def text(self, text_id: str, **values: Any) -> str:
-        return self.texts[text_id].format(**{key: str(value) for key, value in values.items()})
+        return fill(self.texts[text_id], **values)
 
     def topic(self, topic_id: str) -> Topic:
         return next(topic for topic in self.topics if topic.id == topic_id)
@@ -583,7 +585,7 @@ def remove_link(session: Session, person_id: str, link_id: str, *, channel: str,
                 person_id,
                 link.carer_person_id,
                 _in_order(granted),
-                wording=carers_content().texts["removed"].format(**name_phrases(link.name)),
+                wording=carers_content().text("removed", **name_phrases(link.name)),
                 channel=channel,
                 recipient_kind=RecipientKind.carer,
                 now=now,
@@ -793,12 +795,27 @@ class MessageSender:
 
 
 @dataclass(frozen=True)
+class ShownReply:
+    """A coordinator's reply to a carer's message, as the dashboard shows it under the message."""
+
+    text: str
+    sent_at: datetime
+    by: str  # the name the coordinator goes by ("Sam"), or "" if their account has gone
+    yours: bool  # sent by the coordinator looking at the page
+    texted: bool  # False: kept for the carer's next web chat
+
+
+@dataclass(frozen=True)
 class ShownMessage:
     id: str
     text: str
     created_at: datetime
     new: bool
     sender: MessageSender | None = None  # None when the link is gone (the dashboard says so)
+    reply: ShownReply | None = None
+    # Whether the coordinator can answer it from the dashboard: no reply yet and the carer's
+    # link still stands (bot/services/carers/replies.py sends it).
+    can_reply: bool = False
 
 
 def _sender(link: CarerLink | None) -> MessageSender | None:
@@ -809,6 +826,27 @@ def _sender(link: CarerLink | None) -> MessageSender | None:
         relation=link.name or None,
         linked_at=as_utc(linked_at) if linked_at else None,
         ended_at=as_utc(link.ended_at) if link.ended_at else None,
+    )
+
+
+def _staff_names(session: Session, person_ids: set[str]) -> dict[str, str]:
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(StaffAccount.person_id, StaffAccount.display_name).where(StaffAccount.person_id.in_(person_ids))
+    ).all()
+    return {row.person_id: row.display_name for row in rows}
+
+
+def _reply(message: CarerMessage, coordinator_id: str, names: dict[str, str]) -> ShownReply | None:
+    if message.replied_at is None or message.reply_text is None:
+        return None
+    return ShownReply(
+        text=message.reply_text,
+        sent_at=as_utc(message.replied_at),
+        by=names.get(message.replied_by or "", ""),
+        yours=message.replied_by == coordinator_id,
+        texted=message.reply_channel == "sms",
     )
 
 
@@ -833,10 +871,22 @@ def messages_for_coordinator(
             select(CarerLink).where(CarerLink.id.in_(link_ids), CarerLink.person_id == person_id)
         ).scalars()
     }
-    shown = [
-        ShownMessage(m.id, m.text, as_utc(m.created_at), m.read_at is None, _sender(links.get(m.link_id or "")))
-        for m in messages
-    ]
+    names = _staff_names(session, {m.replied_by for m in messages if m.replied_by})
+    shown = []
+    for m in messages:
+        sender = _sender(links.get(m.link_id or ""))
+        reply = _reply(m, coordinator_id, names)
+        shown.append(
+            ShownMessage(
+                m.id,
+                m.text,
+                as_utc(m.created_at),
+                m.read_at is None,
+                sender,
+                reply,
+                can_reply=reply is None and sender is not None and sender.ended_at is None,
+            )
+        )
     for message in messages:
         if message.read_at is None:
             message.read_at = now
@@ -880,8 +930,12 @@ def messages_about_erased(session: Session, coordinator_id: str, now: datetime |
             .order_by(CarerMessage.created_at.desc())
         ).scalars()
     )
+    names = _staff_names(session, {m.replied_by for m in messages if m.replied_by})
     kept = [
-        KeptMessage(m.about_label or "", ShownMessage(m.id, m.text, as_utc(m.created_at), m.read_at is None))
+        KeptMessage(
+            m.about_label or "",
+            ShownMessage(m.id, m.text, as_utc(m.created_at), m.read_at is None, reply=_reply(m, coordinator_id, names)),
+        )
         for m in messages
     ]
     for message in messages:

@@ -1,7 +1,8 @@
 """The words around the coordinators' dashboard, from content/dashboard.yml.
 
 Checked when loaded: every text present, plain-SMS characters, at most one SMS for what goes
-by text, only known placeholders, and a name for every WRAP section in content/wrap.yml.
+by text (a reply to a carer: room left for the reply in two), only known placeholders (and the
+ones a text must have), and a name for every WRAP section in content/wrap.yml.
 """
 
 from __future__ import annotations
@@ -25,8 +26,14 @@ TEXT_PLACEHOLDERS = {
     "reminder_email_subject": set(),
     "reminder_email_body": {"url"},
     "email_link": {"url"},
+    "carer_reply": {"coordinator", "reply"},
 }
 SMS_TEXTS = {"acknowledged", "reminder_sms"}
+# Texts that must hold these placeholders (a reply that left out the coordinator's words would
+# send the carer nothing of them).
+REQUIRED_PLACEHOLDERS = {"carer_reply": {"coordinator", "reply"}}
+# The words around a reply to a carer must leave most of two texts for the reply itself.
+CARER_REPLY_WORDS_MAX = 160
 
 
 @dataclass(frozen=True)
@@ -76,8 +83,15 @@ def load_dashboard_content(path: Path = DASHBOARD_CONTENT_PATH) -> DashboardCont
         used = {field for _, field, _, _ in string.Formatter().parse(text) if field}
         if used - allowed:
             raise ValueError(f"{entry}: unknown placeholder {{{sorted(used - allowed)[0]}}}")
+        missing = REQUIRED_PLACEHOLDERS.get(text_id, set()) - used
+        if missing:
+            raise ValueError(f"{entry}: needs the placeholder {{{sorted(missing)[0]}}}")
         if gsm7_problem(text):
             raise ValueError(f"{entry}: {gsm7_problem(text)}")
         if text_id in SMS_TEXTS and gsm7_length(text) > MAX_SMS_CHARS - 100:
             raise ValueError(f"{entry}: too long for one text message once filled in")
+        if text_id == "carer_reply" and gsm7_length(text.replace("{reply}", "")) > CARER_REPLY_WORDS_MAX:
+            raise ValueError(
+                f"{entry}: leaves too little room for the reply (at most {CARER_REPLY_WORDS_MAX} characters)"
+            )
     return DashboardContent({str(k): " ".join(str(v).split()) for k, v in names.items()}, texts)

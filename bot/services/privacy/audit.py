@@ -76,6 +76,7 @@ ACTIONS = frozenset(
         "carer_viewed_shared",
         "carer_message_left",
         "carer_messages_viewed",
+        "carer_message_replied",
         # SMS: crisis help asked for from a number that had sent STOP (bot/services/sms/turns.py)
         "crisis_help_after_opt_out",
     }

@@ -390,3 +390,15 @@ def test_a_second_code_used_by_the_same_carer_brings_the_parts_chosen_for_it(per
     set_access(person, second.link_id, ["triggers"], now=NOW + timedelta(seconds=1))
     assert enter(who, second.code, NOW + timedelta(seconds=2)).result is LinkResult.already
     assert shared_texts(who, NOW + timedelta(seconds=3)) == ["payday marker-trig"]  # the newest choice, exactly
+
+
+@pytest.mark.parametrize("relation", ["mum", "grandad", "partner", None])
+def test_a_carers_name_at_the_start_of_a_sentence_has_a_capital(relation):
+    content = carers.carers_content()
+    names = carers.name_phrases(relation)
+    removed = content.text("removed", **names)
+    assert removed.startswith("Done. Your ") or removed.startswith("Done. The person you chose ")
+    for text_id in ("access_nothing", "access_set", "list_sees", "list_sees_nothing", "list_waiting"):
+        filled = content.text(text_id, categories="crisis plan", **names)
+        assert f". {names['name']}" not in filled and not filled.startswith(names["name"]), filled
+    assert f'"stop sharing with {names["my_name"]}"' in content.text("access_set", categories="crisis plan", **names)

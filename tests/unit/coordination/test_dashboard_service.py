@@ -235,8 +235,16 @@ def test_acknowledging_texts_the_person_once_naming_the_categories():
         event = session.get(ShareEvent, event_id)
         assert event.acknowledged_at is not None and event.read_at is not None
     [message] = outbox_for(person_id)
-    assert message.body == "Sam has read your triggers and early warning signs. Thank you for sharing them."
+    assert message.body == "Sam has read your triggers and early warning signs. Thank you for sharing."
     assert message.channel == "sms" and message.recipient == "+447700900321" and message.purpose == "acknowledgement"
+
+
+def test_the_thanks_fits_one_part_as_well_as_many():
+    coordinator_id, person_id, _ = setup_person(shared=("crisis_plan",))
+    with unit_of_work() as session:
+        acknowledgements.acknowledge(session, coordinator_id, person_id, utc_now())
+    [message] = outbox_for(person_id)
+    assert message.body == "Sam has read your crisis plan. Thank you for sharing."
 
 
 def test_someone_we_cannot_text_hears_at_their_next_chat():
@@ -245,7 +253,7 @@ def test_someone_we_cannot_text_hears_at_their_next_chat():
         assert not acknowledgements.acknowledge(session, coordinator_id, person_id, utc_now()).texted
     assert outbox_for(person_id) == []
     with unit_of_work() as session:
-        assert notices.take_unseen(session, person_id) == ["Sam has read your triggers. Thank you for sharing them."]
+        assert notices.take_unseen(session, person_id) == ["Sam has read your triggers. Thank you for sharing."]
     with unit_of_work() as session:
         assert notices.take_unseen(session, person_id) == []
 
