@@ -150,6 +150,15 @@ def split_for_sms(text: str, limit: int = MAX_SMS_CHARS) -> list[str]:
     return _split(plain, limit, 0) if plain else []
 
 
+def split_between_words(text: str, limit: int = MAX_SMS_CHARS) -> list[str]:
+    """Plain-SMS messages of at most `limit` characters, filled word by word: the fewest
+    messages, for when cutting between sentences would take more than a reply may use."""
+    if limit < MIN_SPLIT_CHARS:
+        raise ValueError(f"limit must be at least {MIN_SPLIT_CHARS}, not {limit}")
+    plain = plain_sms_text(text)
+    return _split(plain, limit, len(_LEVELS) - 1) if plain else []
+
+
 def _split(text: str, limit: int, level: int) -> list[str]:
     if len(text) <= limit:
         return [text]

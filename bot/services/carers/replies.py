@@ -28,7 +28,7 @@ from enum import Enum
 from sqlalchemy.orm import Session
 
 from bot.common.clock import utc_now
-from bot.common.sms_text import MAX_SMS_CHARS, gsm7_length, plain_sms_text, split_for_sms
+from bot.common.sms_text import MAX_SMS_CHARS, gsm7_length, plain_sms_text, split_between_words, split_for_sms
 from bot.services.coordination.dashboard_content import load_dashboard_content
 from bot.services.messaging import notices, reach
 from bot.services.people import enrolment
@@ -82,21 +82,7 @@ def texts_for(body: str) -> list[str]:
     """The body as plain texts of at most MAX_SMS_CHARS: cut between sentences where that
     makes two texts or fewer, else between words (so a reply within the limit fits two)."""
     parts = split_for_sms(body)
-    if len(parts) <= MAX_TEXTS:
-        return parts
-    packed: list[str] = []
-    current = ""
-    for word in plain_sms_text(body).split():
-        pieces = [word[start : start + MAX_SMS_CHARS] for start in range(0, len(word), MAX_SMS_CHARS)]
-        for piece in pieces:
-            candidate = f"{current} {piece}" if current else piece
-            if len(candidate) <= MAX_SMS_CHARS:
-                current = candidate
-            else:
-                packed.append(current)
-                current = piece
-    packed.append(current)
-    return packed
+    return parts if len(parts) <= MAX_TEXTS else split_between_words(body)
 
 
 def _message_about(session: Session, person_id: str, message_id: str) -> CarerMessage | None:

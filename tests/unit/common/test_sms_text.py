@@ -16,6 +16,7 @@ from bot.common.sms_text import (
     is_gsm7,
     numbered_choices,
     plain_sms_text,
+    split_between_words,
     split_for_sms,
 )
 
@@ -124,3 +125,13 @@ def test_numbered_choices_and_reading_a_number_back():
     assert text == "Reply with a number:\n1 Yes, start it\n2 Not now"
     assert [chosen_number(reply) for reply in ("1", " 2 ", "2.", "#3", "3)", "12")] == [1, 2, 2, 3, 3, 12]
     assert [chosen_number(reply) for reply in ("one", "1 2", "yes", "", "123", "1st")] == [None] * 6
+
+
+def test_between_words_takes_fewer_texts_than_between_sentences_and_cuts_only_overlong_words():
+    sentence = " ".join(["word"] * 39) + "."  # 199 characters: two never fit one text
+    text = " ".join([sentence] * 3)
+    assert len(split_for_sms(text)) == 3
+    parts = split_between_words(text)
+    assert len(parts) == 2 and all(len(part) <= MAX_SMS_CHARS for part in parts)
+    assert " ".join(parts) == plain_sms_text(text)
+    assert [len(part) for part in split_between_words("x" * 700)] == [320, 320, 60]
