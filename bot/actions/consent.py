@@ -21,6 +21,7 @@ from bot.actions import turn
 from bot.actions.guided import not_an_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import intent, message_text, page_chars, say
+from bot.common.clock import uk_date
 from bot.services.consent import ledger as consent
 from bot.services.consent import sharing
 from bot.services.consent.answers import (
@@ -30,7 +31,7 @@ from bot.services.consent.answers import (
     requested_categories,
     withdrawal_categories,
 )
-from bot.services.consent.content import CATEGORY_IDS, date_for_reading, load_consent_content
+from bot.services.consent.content import CATEGORY_IDS, load_consent_content
 from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import load_wrap_content
 from bot.services.wrap.export import plan_pages
@@ -156,7 +157,7 @@ class ActionAskConsentAnswer(Action):
                 _say(
                     dispatcher,
                     "ask_review",
-                    date=date_for_reading(min(lapsed.values())),
+                    date=uk_date(min(lapsed.values())),
                     categories=_names(lapsed),
                     coordinator=name,
                 )
@@ -234,7 +235,7 @@ class ValidateConsentForm(FormValidationAction):
                 sharing.share_with_coordinator(session, person_id, chosen, channel, wording=wording)
             if left_out:
                 consent.decline(session, person_id, coordinator.person_id, left_out, wording=wording, channel=channel)
-            ask_again_on = date_for_reading(consent.review_date())
+            ask_again_on = uk_date(consent.review_date())
         name = coordinator.display_name
         if chosen:
             dispatcher.utter_message(text=content.text("shared", coordinator=name, categories=_names(chosen)))

@@ -5,7 +5,7 @@ comparison goes through `as_utc()`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 
@@ -30,3 +30,17 @@ def uk_readable(moment: datetime, with_time: bool = True) -> str:
     local = as_utc(moment).astimezone(SERVICE_TIME_ZONE)
     text = f"{local:%A} {local.day} {local:%B %Y}"
     return f"{text}, {local:%H:%M}" if with_time else text
+
+
+def uk_date(moment: date) -> str:
+    """ "4 December 2026", for people (a time is taken on the UK clock first)."""
+    if isinstance(moment, datetime):
+        moment = as_utc(moment).astimezone(SERVICE_TIME_ZONE)
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def uk_time(moment: datetime) -> str:
+    """ "4 December 2026, 3:05pm" on the UK clock, for people."""
+    local = as_utc(moment).astimezone(SERVICE_TIME_ZONE)
+    hour = local.hour % 12 or 12
+    return f"{uk_date(local)}, {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -104,11 +103,6 @@ class ConsentContent:
 
     def text(self, text_id: str, **values: str) -> str:
         return self.texts[text_id].format(**values)
-
-
-def date_for_reading(moment: datetime) -> str:
-    """ "3 March 2026" (UK style)."""
-    return f"{moment.day} {moment.strftime('%B %Y')}"
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from bot.common.clock import SERVICE_TIME_ZONE, as_utc
+from bot.common.clock import uk_date, uk_time
 from bot.common.content_files import read_content
 from bot.common.templates import render
 from bot.services.consent.content import load_consent_content
@@ -76,20 +76,6 @@ def personal_data_content() -> dict:
 
 def _words() -> dict[str, Any]:
     return personal_data_content()["readable"]
-
-
-def uk_time(moment: datetime) -> str:
-    """ "4 December 2026, 3:05pm" on the UK clock."""
-    local = as_utc(moment).astimezone(SERVICE_TIME_ZONE)
-    hour = local.hour % 12 or 12
-    return f"{uk_date(local)}, {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
-
-
-def uk_date(moment: date) -> str:
-    """ "4 December 2026" (a time is taken on the UK clock)."""
-    if isinstance(moment, datetime):
-        moment = as_utc(moment).astimezone(SERVICE_TIME_ZONE)
-    return f"{moment.day} {moment:%B %Y}"
 
 
 def is_machine_field(name: str) -> bool:

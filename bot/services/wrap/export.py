@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from bot.common.clock import uk_date
 from bot.common.sms_text import plain_sms_text
 from bot.common.templates import render
 from bot.services.wrap.content import (
@@ -177,7 +178,7 @@ def plan_html(items: Iterable[WrapItem], generated_at: datetime, bucket: dict[st
     return render(
         HTML_TEMPLATE,
         title=content.text("export_title"),
-        made_on=content.text("export_made_on", date=_readable_date(generated_at)),
+        made_on=content.text("export_made_on", date=uk_date(generated_at)),
         generated_iso=generated_at.isoformat(timespec="minutes"),
         sections=sections,
         not_filled_in=content.text("not_filled_in"),
@@ -213,10 +214,6 @@ class _HtmlSection:
     id: str
     title: str
     questions: tuple[_HtmlQuestion, ...]
-
-
-def _readable_date(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}"  # "7 March 2026", the UK way
 
 
 # -- data export ------------------------------------------------------------------------------

@@ -22,8 +22,6 @@ from bot.services.privacy.personal_data_export import (
     personal_data_content,
     personal_data_html,
     readable_sections,
-    uk_date,
-    uk_time,
 )
 from bot.services.recovery import checkins, goals, meaning
 from bot.services.wrap.content import load_wrap_content
@@ -97,13 +95,6 @@ def people() -> dict[str, str]:
 def page_for(person_id: str) -> str:
     with unit_of_work() as session:
         return personal_data_html(collect(session, person_id), MADE_AT, json_url="TOKEN/json")
-
-
-def test_times_are_uk_dates_on_the_uk_clock():
-    assert uk_time(MADE_AT) == "4 December 2026, 3:05pm"
-    assert uk_time(datetime(2026, 7, 1, 11, 0, tzinfo=timezone.utc)) == "1 July 2026, 12:00pm"  # BST
-    assert uk_time(datetime(2026, 3, 2, 0, 30)) == "2 March 2026, 12:30am"  # naive from SQLite: UTC
-    assert uk_date(datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc)) == "1 July 2026"
 
 
 def test_the_page_names_people_and_shows_no_ids_field_names_or_machine_times(people):
