@@ -9,18 +9,26 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, unread_answer
+from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, steer, unread_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel, say
-from bot.services.guided.controls import Control, control_in
 from bot.services.guided.flow_positions import get_position, set_position
 from bot.services.guided.list_answers import is_done, join_for_reading
+from bot.services.guided.steering import Move, Steering, Step, pause
 from bot.services.recovery import bucket
 from bot.store.db import unit_of_work
 
 ANSWER, LIST_OPEN = "bucket_answer", "bucket_list_open"
 FLOW = "bucket"
 COPY_OFFER = "bucket_copy"
+# A list question: skip, back and undo all just move on to the next question, saying nothing.
+STEERING = Steering(
+    stop=pause("paused"),
+    later=pause("paused"),
+    skip=Step(Move.skip),
+    back=Step(Move.skip),
+    undo=Step(Move.skip),
+)
 
 
 def words():
@@ -68,15 +76,21 @@ class ValidateBucketForm(FormValidationAction):
         if (unread := unread_answer(value, tracker, ANSWER)) is not None:
             return unread
         text = str(value).strip()
-        control = control_in(text)
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
             kind = get_position(session, person_id, FLOW) or _first()
-            if control in (Control.stop, Control.later):
-                say(dispatcher, words(), "paused")
-                return {ANSWER: PAUSED, LIST_OPEN: False}
-            if control is not None or is_done(text):
-                if is_done(text) and not bucket.current_items(session, person_id)[kind]:
+            steered = steer(
+                STEERING,
+                text,
+                dispatcher,
+                words(),
+                paused={ANSWER: PAUSED, LIST_OPEN: False},
+                skip=lambda: self._next(session, person_id, kind),
+            )
+            if steered is not None:
+                return steered
+            if is_done(text):
+                if not bucket.current_items(session, person_id)[kind]:
                     say(dispatcher, words(), "saved_nothing")
                 return self._next(session, person_id, kind)
             saved = bucket.save_items(session, person_id, kind, text, channel(tracker))

@@ -10,10 +10,19 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, SENTINELS, ask_yes_no, not_an_answer, unread_answer
+from bot.actions.guided import (
+    DONE,
+    PAUSED,
+    PENDING_QUESTION,
+    SENTINELS,
+    ask_yes_no,
+    not_an_answer,
+    steer,
+    unread_answer,
+)
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel, intent, message_text, say
-from bot.services.guided.controls import Control, control_in
+from bot.services.guided.steering import NOT_OFFERED, Move, Steering, Step, pause
 from bot.services.messaging import reach
 from bot.services.recovery import checkins, stuck
 from bot.store.db import unit_of_work
@@ -25,14 +34,35 @@ REPLY_INTENT = "checkin_reply"
 STUCK_OFFER = "stuck_offer"
 UNUSABLE_BEFORE_LEAVING = 2
 HISTORY_LENGTH = 6
+# The rating: "stop" and "later" leave the check-in; skip, back and undo are not offered, so
+# they are read as a reply (and not understood).
+RATING_STEERING = Steering(
+    stop=pause("checkin_later"),
+    later=pause("checkin_later"),
+    skip=NOT_OFFERED,
+    back=NOT_OFFERED,
+    undo=NOT_OFFERED,
+)
+# The note after it: any steering word means no note; the check-in is saved as it is.
+NOTE_STEERING = Steering(
+    stop=Step(Move.skip),
+    later=Step(Move.skip),
+    skip=Step(Move.skip),
+    back=Step(Move.skip),
+    undo=Step(Move.skip),
+)
+# How often (asked only when the words are not a rhythm): any steering word leaves it for later.
+RHYTHM_STEERING = Steering(
+    stop=pause("rhythm_later"),
+    later=pause("rhythm_later"),
+    skip=pause("rhythm_later"),
+    back=pause("rhythm_later"),
+    undo=pause("rhythm_later"),
+)
 
 
 def words():
     return checkins.content()
-
-
-def _leaving(text: str) -> bool:
-    return control_in(text) in (Control.stop, Control.later)
 
 
 def _reset() -> list:
@@ -84,9 +114,9 @@ class ValidateCheckinForm(FormValidationAction):
         if not_an_answer(tracker):
             return {RATING: None}
         text = str(value).strip()
-        if _leaving(text):
-            say(dispatcher, words(), "checkin_later")
-            return {RATING: PAUSED, NOTE: NO_NOTE}
+        steered = steer(RATING_STEERING, text, dispatcher, words(), paused={RATING: PAUSED, NOTE: NO_NOTE})
+        if steered is not None:
+            return steered
         reply = checkins.read_reply(text)
         if reply is None:
             unusable = (tracker.get_slot(UNUSABLE) or 0.0) + 1
@@ -107,8 +137,11 @@ class ValidateCheckinForm(FormValidationAction):
         if not_an_answer(tracker):
             return {NOTE: None}
         text = str(value).strip()
-        if checkins.is_no_note(text) or control_in(text) is not None:
+        if checkins.is_no_note(text):
             return {NOTE: NO_NOTE}
+        steered = steer(NOTE_STEERING, text, dispatcher, words(), skip=lambda: {NOTE: NO_NOTE})
+        if steered is not None:
+            return steered
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
             checkin = checkins.add_note(session, person_id, tracker.get_slot(CHECKIN_ID), text)
@@ -192,10 +225,10 @@ class ValidateCheckinRhythmForm(FormValidationAction):
             return unread
         text = str(value).strip()
         rhythm = checkins.parse_rhythm(text)
-        if rhythm is None and control_in(text) is not None:
-            say(dispatcher, words(), "rhythm_later")
-            return {RHYTHM: PAUSED}
         if rhythm is None:
+            steered = steer(RHYTHM_STEERING, text, dispatcher, words(), paused={RHYTHM: PAUSED})
+            if steered is not None:
+                return steered
             unusable = (tracker.get_slot(UNUSABLE) or 0.0) + 1
             if unusable > UNUSABLE_BEFORE_LEAVING:
                 say(dispatcher, words(), "rhythm_later")

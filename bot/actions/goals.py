@@ -10,11 +10,11 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import DONE, PAUSED, unread_answer
+from bot.actions.guided import DONE, PAUSED, steer, unread_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel, intent, say
-from bot.services.guided.controls import Control, control_in
 from bot.services.guided.flow_positions import get_position, set_position
+from bot.services.guided.steering import Move, Steering, Step, pause
 from bot.services.recovery import checkins, goals
 from bot.store.db import unit_of_work
 
@@ -23,6 +23,22 @@ FLOW = "goal"
 ASK_GOAL = "goal"
 STEP_PREFIX = "step:"
 ADD_STEP_INTENT = "goal_add_step"
+# Asking for the goal, every steering word pauses; at its step, skip, back and undo leave the
+# goal without a step for now.
+GOAL_STEERING = Steering(
+    stop=pause("goal_paused"),
+    later=pause("goal_paused"),
+    skip=pause("goal_paused"),
+    back=pause("goal_paused"),
+    undo=pause("goal_paused"),
+)
+STEP_STEERING = Steering(
+    stop=pause("goal_paused"),
+    later=pause("goal_paused"),
+    skip=Step(Move.skip, "step_skipped"),
+    back=Step(Move.skip, "step_skipped"),
+    undo=Step(Move.skip, "step_skipped"),
+)
 
 
 def words():
@@ -76,18 +92,20 @@ class ValidateGoalForm(FormValidationAction):
         if (unread := unread_answer(value, tracker, ANSWER)) is not None:
             return unread
         text = str(value).strip()
-        control = control_in(text)
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
             position = get_position(session, person_id, FLOW) or ASK_GOAL
             goal = goals.goal_by_id(session, person_id, _step_goal_id(position) or "")
-            if control in (Control.stop, Control.later) or (control is not None and goal is None):
-                say(dispatcher, words(), "goal_paused")
-                return {ANSWER: PAUSED}
-            if goal is not None and control is not None:  # skip, back, undo at the step: no step for now
-                set_position(session, person_id, FLOW, None)
-                say(dispatcher, words(), "step_skipped")
-                return {ANSWER: DONE}
+            steered = steer(
+                GOAL_STEERING if goal is None else STEP_STEERING,
+                text,
+                dispatcher,
+                words(),
+                paused={ANSWER: PAUSED},
+                skip=lambda: self._no_step(session, person_id),
+            )
+            if steered is not None:
+                return steered
             try:
                 if goal is None:
                     saved = goals.add_goal(session, person_id, text, channel(tracker))
@@ -100,6 +118,11 @@ class ValidateGoalForm(FormValidationAction):
                 return {ANSWER: None}
             set_position(session, person_id, FLOW, None)
             say(dispatcher, words(), "step_saved", step=step.text)
+        return {ANSWER: DONE}
+
+    @staticmethod
+    def _no_step(session, person_id: str) -> dict[str, Any]:
+        set_position(session, person_id, FLOW, None)
         return {ANSWER: DONE}
 
 

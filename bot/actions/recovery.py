@@ -9,15 +9,24 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import KEPT, PAUSED, SAVED, unread_answer
+from bot.actions.guided import KEPT, PAUSED, SAVED, steer, unread_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel, message_text, say
-from bot.services.guided.controls import Control, control_in
+from bot.services.guided.steering import NOT_OFFERED, Steering, pause
 from bot.services.recovery import checkins
 from bot.services.recovery import meaning as recovery
 from bot.store.db import unit_of_work
 
 ANSWER = "recovery_answer"
+# One question: every steering word leaves it for later except "undo", which is not offered
+# here, so "undo" is read (and saved) as the answer.
+STEERING = Steering(
+    stop=pause("recovery_later"),
+    later=pause("recovery_later"),
+    skip=pause("recovery_later"),
+    back=pause("recovery_later"),
+    undo=NOT_OFFERED,
+)
 
 
 def words():
@@ -74,9 +83,9 @@ class ValidateRecoveryForm(FormValidationAction):
         if (unread := unread_answer(value, tracker, ANSWER)) is not None:
             return unread
         text = str(value).strip()
-        if control_in(text) in (Control.stop, Control.later, Control.skip, Control.back):
-            say(dispatcher, words(), "recovery_later")
-            return {ANSWER: PAUSED}
+        steered = steer(STEERING, text, dispatcher, words(), paused={ANSWER: PAUSED})
+        if steered is not None:
+            return steered
         with unit_of_work() as session:
             person_id = person_for_tracker(session, tracker).id
             had_one = recovery.current_meaning(session, person_id) is not None

@@ -10,17 +10,25 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, unread_answer
+from bot.actions.guided import DONE, PAUSED, PENDING_QUESTION, ask_yes_no, steer, unread_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel, say
 from bot.services.coordination import review_flags
-from bot.services.guided.controls import Control, control_in
+from bot.services.guided.steering import Move, Steering, Step, pause
 from bot.services.people.coordinators import coordinator_for
 from bot.services.recovery import stuck
 from bot.store.db import unit_of_work
 
 ANSWER = "stuck_answer"
 STUCK_OFFER, FLAG_OFFER = "stuck_offer", "stuck_flag"
+# A reflection: skip, back and undo all move on to the next question.
+STEERING = Steering(
+    stop=pause("paused"),
+    later=pause("paused"),
+    skip=Step(Move.skip, "skipped"),
+    back=Step(Move.skip, "skipped"),
+    undo=Step(Move.skip, "skipped"),
+)
 
 
 def words():
@@ -85,18 +93,26 @@ class ValidateStuckForm(FormValidationAction):
         if (unread := unread_answer(value, tracker, ANSWER)) is not None:
             return unread
         text = str(value).strip()
-        control = control_in(text)
         with unit_of_work() as session:
             reflection = stuck.start(session, person_for_tracker(session, tracker).id)
-            if control in (Control.stop, Control.later):
-                say(dispatcher, words(), "paused")
-                return {ANSWER: PAUSED}
-            if control is not None:
-                say(dispatcher, words(), "skipped")
-            elif stuck.save_answer(session, reflection, text) is None:
+            steered = steer(
+                STEERING,
+                text,
+                dispatcher,
+                words(),
+                paused={ANSWER: PAUSED},
+                skip=lambda: self._advance(session, reflection),
+            )
+            if steered is not None:
+                return steered
+            if stuck.save_answer(session, reflection, text) is None:
                 say(dispatcher, words(), "cannot_use")
                 return {ANSWER: None}
-            finished = stuck.advance(session, reflection) is None
+            return self._advance(session, reflection)
+
+    @staticmethod
+    def _advance(session, reflection) -> dict[str, Any]:
+        finished = stuck.advance(session, reflection) is None
         return {ANSWER: DONE if finished else None}
 
 

@@ -15,11 +15,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.consent import OFFER_SLOT, offer_after_section
-from bot.actions.guided import not_an_answer
+from bot.actions.guided import not_an_answer, steer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel, intent, message_text, say
-from bot.services.guided.controls import Control, control_in
 from bot.services.guided.list_answers import is_done, join_for_reading
+from bot.services.guided.steering import Move, Steering, Step, pause
 from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import load_wrap_content
 from bot.store.db import unit_of_work
@@ -33,6 +33,14 @@ SECTION_DONE = "section_done"
 DONE_SECTION_SLOT = "wrap_done_section"
 PAUSED = "paused"
 UNUSABLE_BEFORE_OFFERING_SKIP = 2
+# Every steering word works in the plan; "stop" and "later" are answered in their own words.
+STEERING = Steering(
+    stop=pause("stopped"),
+    later=pause("later"),
+    skip=Step(Move.skip, "skipped"),
+    back=Step(Move.back),
+    undo=Step(Move.undo),  # says what was undone, or that there was nothing
+)
 
 
 def _say(dispatcher: CollectingDispatcher, text_id: str, **values: str) -> None:
@@ -125,24 +133,18 @@ class ValidateWrapForm(FormValidationAction):
     def _answer(self, session, plan, question_id, text, dispatcher, tracker) -> dict[str, Any]:
         content = load_wrap_content()
         question = content.question(question_id)
-        control = control_in(text)
-        if control in (Control.stop, Control.later):
-            _say(dispatcher, "later" if control is Control.later else "stopped")
-            return {ANSWER_SLOT: PAUSED, LIST_OPEN_SLOT: False}
-        if control is Control.skip:
-            wrap.skip_question(session, plan, question_id)
-            _say(dispatcher, "skipped")
-            return self._advance(session, plan, question_id, dispatcher)
-        if control is Control.back:
-            wrap.set_position(session, plan, self._previous_question_id(question_id))
-            return {ANSWER_SLOT: None, LIST_OPEN_SLOT: False}
-        if control is Control.undo:
-            removed = wrap.undo_last_answer(session, plan)
-            if removed:
-                _say(dispatcher, "undone", items=join_for_reading(item.text for item in removed))
-            else:
-                _say(dispatcher, "nothing_to_undo")
-            return {ANSWER_SLOT: None}
+        steered = steer(
+            STEERING,
+            text,
+            dispatcher,
+            content,
+            paused={ANSWER_SLOT: PAUSED, LIST_OPEN_SLOT: False},
+            skip=lambda: self._skip(session, plan, question_id, dispatcher),
+            back=lambda: self._back(session, plan, question_id),
+            undo=lambda: self._undo(session, plan, dispatcher),
+        )
+        if steered is not None:
+            return steered
         if text.endswith("?"):
             dispatcher.utter_message(text=content.section_for_question(question_id).explanation)
             _say(dispatcher, "controls_reminder")
@@ -165,6 +167,23 @@ class ValidateWrapForm(FormValidationAction):
             return {ANSWER_SLOT: None, LIST_OPEN_SLOT: True, UNUSABLE_SLOT: 0.0}
         _say(dispatcher, "saved_text", answer=saved[0].text)
         return {**self._advance(session, plan, question_id, dispatcher), UNUSABLE_SLOT: 0.0}
+
+    def _skip(self, session, plan, question_id: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        wrap.skip_question(session, plan, question_id)
+        return self._advance(session, plan, question_id, dispatcher)
+
+    def _back(self, session, plan, question_id: str) -> dict[str, Any]:
+        wrap.set_position(session, plan, self._previous_question_id(question_id))
+        return {ANSWER_SLOT: None, LIST_OPEN_SLOT: False}
+
+    @staticmethod
+    def _undo(session, plan, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        removed = wrap.undo_last_answer(session, plan)
+        if removed:
+            _say(dispatcher, "undone", items=join_for_reading(item.text for item in removed))
+        else:
+            _say(dispatcher, "nothing_to_undo")
+        return {ANSWER_SLOT: None}
 
     def _unusable(self, question_id, text, session, plan, dispatcher, tracker) -> dict[str, Any]:
         """Nothing to save: already there, or nothing we can read. Explain; never loop."""
