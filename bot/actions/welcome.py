@@ -9,6 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import message_text
+from bot.services.carers.carers import worry_heard
 from bot.services.messaging.notices import take_unseen
 from bot.services.people.lookup import set_role
 from bot.services.recovery import checkins
@@ -49,7 +51,10 @@ class ActionGreet(Action):
 
 
 class ActionRememberRole(Action):
-    """Save the role the slot mapping just set, so other sessions and channels know it."""
+    """Save the role the slot mapping just set, so other sessions and channels know it.
+
+    A carer who says who they support with a worry ("my daughter won't talk to me") hears the
+    worry said back first (content/carers.yml, worries_heard), then the carer options."""
 
     def name(self) -> str:
         return "action_remember_role"
@@ -61,6 +66,9 @@ class ActionRememberRole(Action):
             return []
         with unit_of_work() as session:
             set_role(session, person_for_tracker(session, tracker), Role(role))
+        heard = worry_heard(message_text(tracker)) if role == Role.carer.value else None
+        if heard:
+            dispatcher.utter_message(text=heard)
         dispatcher.utter_message(response=f"utter_role_noted_{role}")
         dispatcher.utter_message(response="utter_menu")
         return []

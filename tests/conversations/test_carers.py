@@ -94,6 +94,26 @@ def sms_sized(replies) -> None:
         assert gsm7_length(reply.text) <= 320, reply.text
 
 
+# -- who is this for? --------------------------------------------------------------------------
+
+
+async def test_a_carer_who_starts_with_a_worry_hears_it_said_back_before_the_carer_options(carer, agent):
+    await carer.say("hello")
+    replies = await carer.say("my daughter won't talk to me")
+    assert await carer.slot("role") == "carer"
+    assert replies[0].text == "That sounds hard. It is worrying when someone you care about won't talk to you."
+    assert "If that's wrong, just say \"it's for me\"" in replies[1].text
+    assert "Leave a message for the team" in replies[-1].button_titles
+    sms_sized(replies)
+
+    # Saying only who they are, with no worry in it, is not answered as if it were one.
+    plain = Conversation(agent, sender_id=f"carer-{uuid.uuid4()}", channel="sms")
+    await plain.say("hello")
+    replies = await plain.say("I'm a carer")
+    assert replies[0].text.startswith("Thank you for supporting them.")
+    assert not any("sounds hard" in reply.text for reply in replies)
+
+
 # -- what can I be told? -----------------------------------------------------------------------
 
 

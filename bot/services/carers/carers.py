@@ -86,6 +86,14 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class WorryHeard:
+    """A worry a carer may start with ("my daughter won't talk to me") and what is said back."""
+
+    words: tuple[tuple[str, ...], ...]
+    heard: str
+
+
+@dataclass(frozen=True)
 class CarersContent:
     told: tuple[str, ...]
     texts: dict[str, str]
@@ -97,6 +105,7 @@ class CarersContent:
     topics: tuple[Topic, ...]
     notification_subject: str
     notification_body: str
+    worries_heard: tuple[WorryHeard, ...] = ()
 
     def text(self, text_id: str, **values: Any) -> str:
         return fill(self.texts[text_id], **values)
@@ -231,6 +240,13 @@ def carers_content() -> CarersContent:
     if not relations:
         raise ValueError(f"{CARERS_PATH}: relation_words: needs at least one word")
     request_words = {w for phrase in data.get("message_request_words") or [] for w in match_words(str(phrase))}
+    worries = []
+    for index, raw in enumerate(data.get("worries_heard") or []):
+        entry = f"worries_heard[{index}]"
+        words = tuple(match_words(str(w)) for w in (raw or {}).get("words") or [] if match_words(str(w)))
+        if not words:
+            raise ValueError(f"{CARERS_PATH}: {entry}.words: needs at least one word")
+        worries.append(WorryHeard(words, _plain(f"{entry}.heard", raw.get("heard"), sample=False)))
     return CarersContent(
         told=told,
         texts=texts,
@@ -242,12 +258,22 @@ def carers_content() -> CarersContent:
         topics=tuple(topics),
         notification_subject=_plain("notification.subject", notification.get("subject")),
         notification_body=_plain("notification.body", notification.get("body")),
+        worries_heard=tuple(worries),
     )
 
 
 def what_a_carer_can_be_told() -> tuple[str, ...]:
     """The general answer, the same for every carer: one SMS-sized message at a time."""
     return carers_content().told
+
+
+def worry_heard(text: str) -> str | None:
+    """The kind sentence that says back a worry a carer starts with, or None if there is none."""
+    words = match_words(text or "")
+    for worry in carers_content().worries_heard:
+        if any(_contains(words, phrase) for phrase in worry.words):
+            return worry.heard
+    return None
 
 
 def support_topic_in(text: str) -> Topic | None:

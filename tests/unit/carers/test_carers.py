@@ -298,6 +298,27 @@ def test_the_content_is_checked_and_every_support_topic_names_a_source():
     assert "{" not in content.texts["access_ask"]
 
 
+@pytest.mark.parametrize(
+    "text, heard",
+    [
+        ("my daughter won't talk to me", "won't talk to you"),
+        ("My daughter won’t talk to me about her illness", "won't talk to you"),
+        ("my son wont talk to me", "won't talk to you"),
+        ("my partner is unwell and I'm not coping", "how you feel matters too"),
+        ("I'm worried sick about my son", "is not well"),
+        ("I'm a carer", None),
+        ("I look after my son", None),
+        ("/for_someone_else", None),
+    ],
+)
+def test_a_worry_a_carer_starts_with_is_said_back_in_one_kind_sentence(text, heard):
+    said = carers.worry_heard(text)
+    if heard is None:
+        assert said is None
+    else:
+        assert said and said.startswith("That sounds hard.") and heard in said and said.count(".") == 2
+
+
 def test_a_carer_linked_with_two_people_is_asked_to_contact_the_team_and_nothing_is_passed_on(person):
     other = make_person()
     who = carer_address()
