@@ -20,8 +20,9 @@ from bot.actions.guided import DONE, PAUSED, SENTINELS, not_an_answer
 from bot.actions.tracker_person import identity_for_tracker, person_for_tracker
 from bot.actions.turn import channel, message_source, message_text, page_chars, say
 from bot.common.clock import utc_now
-from bot.services.carers import carers
+from bot.services.carers import carers, urgent
 from bot.services.carers.carers import AccessReply, LinkResult, MessageOutcome
+from bot.services.carers.urgent import UrgentOutcome
 from bot.services.guided.controls import control_in
 from bot.services.wrap.export import plan_pages
 from bot.store.db import unit_of_work
@@ -31,6 +32,7 @@ MESSAGE_OPEN, MESSAGE_TEXT = "carer_message_open", "carer_message_text"
 PAGE_SLOT, LAST_LIST, CARER_LIST = "carer_page", "last_list", "carer_shared"
 UNCLEAR_BEFORE_LEAVING = 2
 PEER_SUPPORT_PAYLOAD = "/find_peer_support"
+URGENT_PAYLOAD = "/carer_mark_urgent"
 LINK_RESPONSES = {
     LinkResult.linked: "link_done",
     LinkResult.already: "link_already",
@@ -194,6 +196,37 @@ def _pass_on(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> N
     else:
         _say(dispatcher, "message_not_linked")
     _say(dispatcher, "message_not_watched")
+    if result.outcome in (MessageOutcome.sent, MessageOutcome.no_coordinator):
+        content = carers.carers_content()
+        dispatcher.utter_message(
+            text=content.text("urgent_offer"),
+            buttons=[{"title": content.text("urgent_button"), "payload": URGENT_PAYLOAD}],
+        )
+
+
+class ActionCarerMarkUrgent(Action):
+    """ "It's urgent" after leaving a message: the team sees it first (bot/services/carers/urgent.py)."""
+
+    def name(self) -> str:
+        return "action_carer_mark_urgent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        with unit_of_work() as session:
+            result = urgent.mark_latest_urgent(session, person_for_tracker(session, tracker).id, now=_now())
+        if result.outcome is UrgentOutcome.not_linked:
+            # Not a linked carer: "it's urgent" may be about their own safety.
+            dispatcher.utter_message(response="utter_crisis_contacts")
+            return []
+        if result.outcome is UrgentOutcome.marked and result.coordinator_name:
+            _say(dispatcher, "urgent_marked", coordinator=result.coordinator_name)
+        elif result.outcome is UrgentOutcome.marked:
+            _say(dispatcher, "urgent_marked_no_coordinator")
+        elif result.outcome is UrgentOutcome.already:
+            _say(dispatcher, "urgent_already")
+        else:
+            _say(dispatcher, "urgent_nothing_recent")
+        _say(dispatcher, "message_not_watched")
+        return []
 
 
 class ActionAskCarerMessageText(Action):

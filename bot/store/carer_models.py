@@ -59,6 +59,8 @@ class CarerMessage(Base):
     channel = Column(String(20), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     read_at = Column(DateTime(timezone=True), nullable=True)
+    # When the carer said it cannot wait (bot/services/carers/urgent.py); None: not marked urgent.
+    urgent_at = Column(DateTime(timezone=True), nullable=True)
     # Kept when the person it was about deletes their data (about_person_id is then empty): what
     # the coordinator called them on the caseload, encrypted, so the team knows who to follow up.
     about_label = Column(EncryptedText, nullable=True)

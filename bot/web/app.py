@@ -198,6 +198,7 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
             # "New" is per person: what this coordinator has not seen on that person's page.
             rows = dashboard.caseload_overview(session, who.staff_id, now)
             carer_unread = carers.unread_counts(session, who.staff_id)
+            carer_urgent = carers.people_with_urgent_unread(session, who.staff_id)
             # Carers' messages about people who have since deleted their data stay for the team.
             kept = carers.messages_about_erased(session, who.staff_id, now)
         return page(
@@ -206,6 +207,7 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
             rows=rows,
             previous_visit_at=who.previous_visit_at,
             carer_unread=carer_unread,
+            carer_urgent=carer_urgent,
             kept_carer_messages=kept,
         )
 

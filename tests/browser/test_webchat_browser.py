@@ -215,6 +215,14 @@ async def test_on_a_small_phone_the_conversation_uses_most_of_the_screen(browser
         await chat.send_by_keyboard("hello")
         assert await chat.suggested()  # with the quick replies on screen too
         await check_layout()
+        await chat.send_by_keyboard("I'm a carer")
+        await chat.send_by_keyboard("menu")
+        assert len(await chat.suggested()) >= 5  # the carer's choices: still one row
+        await check_layout()
+        last = chat.page.locator(".suggestions button").last
+        await last.focus()  # off to the side, reached with Tab or by scrolling the row
+        box = await last.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
         assert await chat.axe_violations() == []
         assert chat.problems == []
     finally:

@@ -207,6 +207,35 @@ async def test_asking_to_leave_a_message_asks_for_it_and_crisis_words_are_never_
         assert session.execute(select(CarerMessage).where(CarerMessage.about_person_id == person_id)).first() is None
 
 
+async def test_a_carer_marks_their_message_urgent_and_hears_it_is_still_not_watched(carer, person):
+    person_id = await with_full_plan(person)
+    username, coordinator_id = make_coordinator(name="Sam", notify="email")
+    enrol(username, person_id)
+    await linked_carer(person, carer, "nothing")
+    replies = await carer.say("she has not eaten for three days")
+    assert "passed this to their care coordinator, Sam" in replies[0].text
+    assert replies[-1].button_titles == ["It's urgent"] and "cannot wait" in replies[-1].text
+    sms_sized(replies)
+    marked = await carer.say_text("/carer_mark_urgent")  # the button
+    assert "marked your message urgent, so Sam will see it first" in marked
+    again = await carer.say_text("it's urgent")  # in their own words
+    assert "already marked urgent" in again
+    for reply in (marked, again):
+        assert "999" in reply and "not watched all the time" in reply
+    with unit_of_work() as session:
+        message = session.execute(select(CarerMessage).where(CarerMessage.about_person_id == person_id)).scalar_one()
+        assert message.urgent_at is not None
+        assert session.execute(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == f"carer-message-urgent:{message.id}")
+        ).scalar_one()
+
+
+async def test_urgent_from_someone_who_is_not_a_carer_gets_the_crisis_contacts(person):
+    await person.say("hello")
+    reply = await person.say_text("it's urgent")
+    assert all(contact in reply for contact in CONTACTS)
+
+
 async def test_an_unlinked_carer_is_told_how_to_reach_the_team(carer):
     await carer.say("hello")
     await carer.say("I'm a carer")

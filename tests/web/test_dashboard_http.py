@@ -234,6 +234,28 @@ def test_a_carers_message_says_which_linked_carer_left_it(browser, coordinator):
     assert "<strong>From their brother</strong> (linked from" in by_brother and " until " in by_brother
 
 
+def test_a_message_the_carer_marked_urgent_comes_first_and_is_marked_on_the_caseload(browser, coordinator):
+    from bot.services.carers import urgent
+    from bot.store.carer_models import CarerLink
+
+    username, coordinator_id = coordinator
+    person_id, _ = person_on_caseload(username, coordinator_id, shared=())
+    worry = f"she has not eaten for days {uuid.uuid4().hex[:6]}"
+    link_id = linked_carer_leaves(person_id, "sister", worry)
+    with unit_of_work() as session:
+        carer_id = session.get(CarerLink, link_id).carer_person_id
+        assert urgent.mark_latest_urgent(session, carer_id).outcome is urgent.UrgentOutcome.marked
+    later = f"she went out for a walk {uuid.uuid4().hex[:6]}"
+    linked_carer_leaves(person_id, "neighbour", later)
+    caseload = browser.sign_in(username)
+    assert '<span class="tag urgent">Urgent</span>' in caseload_row(caseload.text, person_id)
+    page = browser.get(f"/people/{person_id}").text
+    messages = re.findall(r"<li[^>]*>.*?</li>", page[page.index('id="carer-messages"') :], flags=re.S)
+    assert worry in messages[0] and "Urgent: marked by the carer" in messages[0]
+    assert later in messages[1] and "Urgent" not in messages[1]
+    assert '<span class="tag urgent">' not in caseload_row(browser.get("/caseload").text, person_id)
+
+
 # -- acknowledgement --------------------------------------------------------------------------
 
 

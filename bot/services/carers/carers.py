@@ -105,6 +105,8 @@ class CarersContent:
     topics: tuple[Topic, ...]
     notification_subject: str
     notification_body: str
+    urgent_subject: str = ""
+    urgent_body: str = ""
     worries_heard: tuple[WorryHeard, ...] = ()
 
     def text(self, text_id: str, **values: Any) -> str:
@@ -188,6 +190,12 @@ REQUIRED_TEXTS = (
     "message_several",
     "message_not_watched",
     "message_cancelled",
+    "urgent_offer",
+    "urgent_button",
+    "urgent_marked",
+    "urgent_marked_no_coordinator",
+    "urgent_already",
+    "urgent_nothing_recent",
     "show_button",
     "name_yours",
     "name_mine",
@@ -258,6 +266,8 @@ def carers_content() -> CarersContent:
         topics=tuple(topics),
         notification_subject=_plain("notification.subject", notification.get("subject")),
         notification_body=_plain("notification.body", notification.get("body")),
+        urgent_subject=_plain("notification.urgent_subject", notification.get("urgent_subject")),
+        urgent_body=_plain("notification.urgent_body", notification.get("urgent_body")),
         worries_heard=tuple(worries),
     )
 
@@ -783,27 +793,30 @@ def leave_message(
         )
         if coordinator is not None:
             names.append(coordinator.display_name)
-            _notify(session, coordinator.person_id, message)
+            notify_coordinator(session, coordinator.person_id, message)
     if not names:
         return MessageResult(MessageOutcome.no_coordinator, None, tuple(ids))
     return MessageResult(MessageOutcome.sent, join_for_reading(dict.fromkeys(names)), tuple(ids))
 
 
-def _notify(session: Session, coordinator_id: str, message: CarerMessage) -> None:
+def notify_coordinator(session: Session, coordinator_id: str, message: CarerMessage, *, urgent: bool = False) -> None:
+    """Tell the coordinator there is something to read (an urgent mark gets its own notice);
+    nothing about health, and the email links to the person's dashboard page."""
     staff = session.get(StaffAccount, coordinator_id)
     if staff is None or not staff.notify_address or staff.notify_channel not in NOTIFY_CHANNELS:
         return  # it waits on the dashboard
     content = carers_content()
-    body = content.notification_body
+    body = content.urgent_body if urgent else content.notification_body
     if staff.notify_channel == "email":
         body = with_dashboard_link(body, f"/people/{message.about_person_id}")
+    subject = content.urgent_subject if urgent else content.notification_subject
     outbox.enqueue(
         session,
         channel=staff.notify_channel,
         recipient=staff.notify_address,
         body=body,
-        subject=content.notification_subject if staff.notify_channel == "email" else None,
-        idempotency_key=f"carer-message:{message.id}",
+        subject=subject if staff.notify_channel == "email" else None,
+        idempotency_key=f"carer-message{'-urgent' if urgent else ''}:{message.id}",
         purpose=NOTIFICATION_PURPOSE,
         person_id=coordinator_id,
     )
@@ -842,6 +855,7 @@ class ShownMessage:
     # Whether the coordinator can answer it from the dashboard: no reply yet and the carer's
     # link still stands (bot/services/carers/replies.py sends it).
     can_reply: bool = False
+    urgent: bool = False  # the carer said it cannot wait (bot/services/carers/urgent.py)
 
 
 def _sender(link: CarerLink | None) -> MessageSender | None:
@@ -881,7 +895,8 @@ def messages_for_coordinator(
 ) -> list[ShownMessage]:
     """Carers' messages about a person, for a coordinator whose caseload they are on now (the
     caller checks the caseload): all of them, also those left before this coordinator took
-    over, newest first, each with who left it (`sender`). Marks them read; audited."""
+    over, newest first (unread ones the carer marked urgent before all), each with who left it
+    (`sender`). Marks them read; audited."""
     now = now or utc_now()
     messages = list(
         session.execute(
@@ -911,8 +926,10 @@ def messages_for_coordinator(
                 sender,
                 reply,
                 can_reply=reply is None and sender is not None and sender.ended_at is None,
+                urgent=m.urgent_at is not None,
             )
         )
+    shown.sort(key=lambda message: not (message.urgent and message.new))  # stable: newest first within each
     for message in messages:
         if message.read_at is None:
             message.read_at = now
@@ -995,6 +1012,21 @@ def unread_counts(session: Session, coordinator_id: str) -> dict[str, int]:
         .group_by(CarerMessage.about_person_id)
     ).all()
     return {person_id: count for person_id, count in rows if person_id}
+
+
+def people_with_urgent_unread(session: Session, coordinator_id: str) -> set[str]:
+    """People on the coordinator's caseload now with an unread carer's message marked urgent."""
+    rows = session.execute(
+        select(CarerMessage.about_person_id)
+        .join(CaseloadEntry, CaseloadEntry.service_user_id == CarerMessage.about_person_id)
+        .where(
+            CaseloadEntry.coordinator_id == coordinator_id,
+            CaseloadEntry.ended_at.is_(None),
+            CarerMessage.read_at.is_(None),
+            CarerMessage.urgent_at.is_not(None),
+        )
+    ).scalars()
+    return {person_id for person_id in rows if person_id}
 
 
 # == helpers =====================================================================================

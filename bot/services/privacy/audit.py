@@ -75,6 +75,7 @@ ACTIONS = frozenset(
         "carer_unlinked",
         "carer_viewed_shared",
         "carer_message_left",
+        "carer_message_marked_urgent",
         "carer_messages_viewed",
         "carer_message_replied",
         # SMS: crisis help asked for from a number that had sent STOP (bot/services/sms/turns.py)
