@@ -7,7 +7,8 @@ to NLU (context.py), and writes the answer into the message Rasa passes along:
 - crisis -> intent `crisis` (confidence 1.0), whatever the classifier said, plus the
   entity `crisis_subject` ("self" or "other") so the reply can be worded for a carer;
 - possible risk -> intent `possible_risk`, with the same entity (CrisisPolicy asks "Are you
-  safe right now?" with the contacts);
+  safe right now?" with the contacts); the learned risk classifier (config `risk_classifier`,
+  thresholds `risk_*`) is asked when no pattern matched and can only raise possible risk;
 - a question that only asks for the crisis contacts ("who do I call in a crisis?") ->
   `crisis_contacts`; one about a crisis plan keeps the classifier's intent (the WRAP section);
 - classifier said `crisis` or `possible_risk` but the rules did not -> kept only if the
@@ -33,6 +34,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.services.crisis.classifier import Thresholds, shared_classifier
 from bot.services.crisis.context import recent_window, steers_a_form
 from bot.services.crisis.detection import default_patterns_path
 from bot.services.crisis.risk import RiskAssessor, RiskLevel
@@ -70,8 +72,10 @@ class CrisisDetector(GraphComponent):
             "pipeline_path": None,
             "classifier_crisis_threshold": 0.8,
             "fallback_threshold": 0.3,
-            "risk_crisis_threshold": 0.97,
-            "risk_possible_threshold": 0.9,
+            "risk_classifier": True,
+            "risk_crisis_threshold": 1.01,
+            "risk_possible_threshold": 0.98,
+            "risk_min_words": 4,
         }
 
     def __init__(self, config: dict[str, Any], assessor: RiskAssessor) -> None:
@@ -89,9 +93,16 @@ class CrisisDetector(GraphComponent):
         **kwargs: Any,
     ) -> CrisisDetector:
         config = {**cls.get_default_config(), **config}
+        live = bool(config["risk_classifier"])
         assessor = RiskAssessor.from_files(
             Path(config["pipeline_path"] or SPACY_PIPELINE_PATH),
             Path(config["patterns_path"] or default_patterns_path()),
+            classifier=shared_classifier() if live else None,
+            thresholds=Thresholds(
+                float(config["risk_crisis_threshold"]),
+                float(config["risk_possible_threshold"]),
+                int(config["risk_min_words"]),
+            ),
         )
         return cls(config, assessor)
 

@@ -36,6 +36,12 @@ async def test_possible_risk_gets_the_contacts_and_the_question_in_one_reply(con
     assert FULL_CRISIS not in replies[0].text
 
 
+async def test_words_no_pattern_knows_get_the_possible_risk_reply_from_the_learned_layer(conversation):
+    """No pattern matches this; the risk classifier (config.yml risk_classifier) raises it."""
+    text = "i keep thinking everyone would cope fine if i wasnt here"
+    assert ASKS in await conversation.say_text(text)
+
+
 @pytest.mark.parametrize("answer", ["yes", "yeah im ok", "i'm safe"])
 async def test_yes_is_thanked_and_the_conversation_carries_on(conversation, answer):
     await conversation.say("hello")

@@ -39,9 +39,14 @@ CORPUS_DIR = PROJECT_ROOT / "bot" / "services" / "crisis" / "corpus"
 CRISIS_CORPUS = CORPUS_DIR / "crisis.yml"
 ORDINARY_CORPUS = CORPUS_DIR / "ordinary.yml"
 CACHE_DIR = VAR_DIR / "crisis"
+NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
+# Training examples of these intents are risk language; every other intent's examples are what
+# people say to Alongside every day ("I want to set a goal"), so they are ordinary messages too.
+RISK_INTENTS = frozenset({"crisis", "possible_risk"})
 FINGERPRINT_FILES = (
     CRISIS_CORPUS,
     ORDINARY_CORPUS,
+    *sorted(NLU_DIR.glob("*.yml")),
     Path(__file__),
     PROJECT_ROOT / "bot" / "services" / "crisis" / "detection.py",
     PROJECT_ROOT / "bot" / "language" / "normalise.py",
@@ -56,14 +61,18 @@ CALIBRATION_FOLDS = 5
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Calibrated probability at or above which a message is CRISIS, or POSSIBLE risk."""
+    """Calibrated probability at or above which a message is CRISIS, or POSSIBLE risk. A crisis
+    threshold above 1 means the classifier alone never decides crisis, only possible risk."""
 
-    crisis: float = 0.97
-    possible: float = 0.9
+    crisis: float = 1.01
+    possible: float = 0.98
+    # Shorter messages are left to the patterns: a few words carry too little for a learned
+    # model, and short answers to our own questions ("for me", "not sure") must never alarm.
+    min_words: int = 4
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.possible <= self.crisis <= 1.0:
-            raise ValueError("risk thresholds need 0 < possible <= crisis <= 1")
+        if not (0.0 < self.possible <= 1.0 and self.possible <= self.crisis):
+            raise ValueError("risk thresholds need 0 < possible <= 1 and possible <= crisis")
 
 
 def thresholds_from_config(path: Path = CONFIG_PATH) -> Thresholds:
@@ -75,6 +84,7 @@ def thresholds_from_config(path: Path = CONFIG_PATH) -> Thresholds:
             return Thresholds(
                 float(component.get("risk_crisis_threshold", defaults.crisis)),
                 float(component.get("risk_possible_threshold", defaults.possible)),
+                int(component.get("risk_min_words", defaults.min_words)),
             )
     return Thresholds()
 
@@ -83,6 +93,25 @@ def corpus_texts(path: Path) -> list[str]:
     """Every message in a corpus file (kind -> list of strings)."""
     data = read_content(path) or {}
     return [str(text) for texts in data.values() for text in texts]
+
+
+def nlu_ordinary_texts(nlu_dir: Path = NLU_DIR) -> list[str]:
+    """The NLU training examples of every intent that is not risk language."""
+    texts = []
+    for path in sorted(nlu_dir.glob("*.yml")):
+        for block in (read_content(path) or {}).get("nlu") or []:
+            if "intent" not in block or block["intent"] in RISK_INTENTS:
+                continue
+            for line in str(block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- ") and line[2:].strip():
+                    texts.append(line[2:].strip())
+    return texts
+
+
+def ordinary_training_texts() -> list[str]:
+    """Our ordinary corpus and the everyday things people say to Alongside (its NLU examples)."""
+    return corpus_texts(ORDINARY_CORPUS) + nlu_ordinary_texts()
 
 
 def features() -> Any:
@@ -183,7 +212,7 @@ class RiskClassifier:
         if path.exists():
             with path.open("rb") as handle:
                 return cls(pickle.load(handle))  # noqa: S301 (our own file, written below)
-        classifier = cls.train(corpus_texts(CRISIS_CORPUS), corpus_texts(ORDINARY_CORPUS))
+        classifier = cls.train(corpus_texts(CRISIS_CORPUS), ordinary_training_texts())
         cache_dir.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
         with os.fdopen(descriptor, "wb") as out:

@@ -73,18 +73,24 @@ class RiskAssessor:
         classifier: RiskClassifier | None = None,
         thresholds: Thresholds | None = None,
     ) -> None:
-        """`classifier` is the learned layer (classifier.py). It is not live yet: from_files does not
-        load it, because its held-out false alarms are over target (docs/clinical-safety.md, H1b);
-        the bench and its tests pass it in to measure it."""
+        """`classifier` is the learned layer (classifier.py), asked only when no pattern matched;
+        without it only the patterns decide (the bench measures both)."""
         self.patterns = patterns
         self.help_questions = help_questions
         self.classifier = classifier
         self.thresholds = thresholds or Thresholds()
 
     @classmethod
-    def from_files(cls, pipeline_path: Path, patterns_path: Path | None = None) -> RiskAssessor:
+    def from_files(
+        cls,
+        pipeline_path: Path,
+        patterns_path: Path | None = None,
+        *,
+        classifier: RiskClassifier | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> RiskAssessor:
         patterns = CrisisDetector.from_files(pipeline_path, patterns_path or default_patterns_path())
-        return cls(patterns, HelpQuestions.from_file(patterns.nlp))
+        return cls(patterns, HelpQuestions.from_file(patterns.nlp), classifier=classifier, thresholds=thresholds)
 
     def assess(self, text: str, recent: Iterable[str] = ()) -> RiskAssessment:
         """`recent` is the same person's last few messages, oldest first, for context."""
@@ -114,6 +120,8 @@ class RiskAssessor:
         if self.classifier is None or not isinstance(text, str) or not text.strip():
             return NO_RISK
         normalised = normalise(text)
+        if len(normalised.split()) < self.thresholds.min_words:
+            return NO_RISK
         score = self.classifier.score_normalised(normalised)
         if score >= self.thresholds.crisis:
             level = RiskLevel.CRISIS

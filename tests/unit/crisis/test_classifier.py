@@ -17,6 +17,8 @@ from bot.services.crisis.classifier import (
     RiskClassifier,
     Thresholds,
     corpus_texts,
+    nlu_ordinary_texts,
+    ordinary_training_texts,
     thresholds_from_config,
 )
 from bot.services.crisis.detection import CrisisDetector, default_patterns_path
@@ -45,13 +47,27 @@ def _heldout_crisis() -> list[str]:
 
 def test_thresholds_come_from_config_and_are_ordered():
     thresholds = thresholds_from_config()
-    assert 0 < thresholds.possible <= thresholds.crisis <= 1
+    assert 0 < thresholds.possible <= 1 and thresholds.possible <= thresholds.crisis
+    assert thresholds.crisis > 1  # alone, the classifier only ever raises possible risk
     with pytest.raises(ValueError):
         Thresholds(crisis=0.5, possible=0.9)
+    with pytest.raises(ValueError):
+        Thresholds(crisis=1.2, possible=1.1)  # possible risk that could never be reached
+
+
+def test_the_nlu_examples_of_risk_intents_are_never_ordinary_training(tmp_path):
+    (tmp_path / "some.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: goal_set\n  examples: |\n    - I want to set a goal\n'
+        "- intent: crisis\n  examples: |\n    - I want to end it\n"
+        "- intent: possible_risk\n  examples: |\n    - I feel hopeless\n",
+        encoding="utf-8",
+    )
+    assert nlu_ordinary_texts(tmp_path) == ["I want to set a goal"]
+    assert len(ordinary_training_texts()) > len(corpus_texts(ORDINARY_CORPUS)) + 1000
 
 
 def test_training_is_deterministic_and_the_cache_is_reused(classifier, tmp_path_factory):
-    crisis, ordinary = corpus_texts(CRISIS_CORPUS), corpus_texts(ORDINARY_CORPUS)
+    crisis, ordinary = corpus_texts(CRISIS_CORPUS), ordinary_training_texts()
     again = RiskClassifier.train(crisis, ordinary)
     probes = ["nobody would even notice if i vanished", "what time is group on thursday", "crowds"]
     assert classifier.scores(probes) == again.scores(probes)
@@ -87,13 +103,12 @@ def test_without_a_classifier_only_patterns_decide(assessor):
     assert patterns_only.assess("what time is group on thursday").level is RiskLevel.NONE
 
 
-@pytest.mark.xfail(strict=True, reason="held-out recall with the classifier is 91.6% (H1b)")
+@pytest.mark.xfail(strict=True, reason="held-out recall with the classifier live is 84.4% (H1b)")
 def test_heldout_recall_is_complete_at_possible_or_above(assessor):
     missed = [t for t in _heldout_crisis() if not assessor.assess(t).is_risk]
     assert not missed, f"{len(missed)} held-out crisis messages missed"
 
 
-@pytest.mark.xfail(strict=True, reason="false alarms on held-out ordinary are 7.3% with the classifier (H1b)")
 def test_heldout_false_alarms_at_most_three_percent(assessor):
     messages = ordinary_messages()
     alarms = [t for t in messages if assessor.assess(t).is_risk]
