@@ -59,7 +59,7 @@ async def test_a_plan_answer_is_nowhere_in_the_database_files(conversation):
     marker = f"kestrelwatching{uuid.uuid4().hex[:8]}"
     await conversation.say("hello")
     await conversation.say("I want to make a wellness plan")
-    await conversation.say(f"{marker} in the park")
+    await conversation.say(f"watching birds in the park, {marker}")
     assert any(marker in text for text in saved_items(conversation)), "the answer was saved"
     assert marker.encode() not in database_bytes()
 
