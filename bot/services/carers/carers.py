@@ -52,6 +52,7 @@ from bot.services.guided.list_answers import join_for_reading
 from bot.services.messaging import outbox
 from bot.services.people import code_tries
 from bot.services.privacy import audit
+from bot.services.staff import accounts
 from bot.services.wrap.content import SECTION_IDS, match_words
 from bot.settings import PROJECT_ROOT
 from bot.store.carer_models import CarerLink, CarerMessage
@@ -869,15 +870,6 @@ def _sender(link: CarerLink | None) -> MessageSender | None:
     )
 
 
-def _staff_names(session: Session, person_ids: set[str]) -> dict[str, str]:
-    if not person_ids:
-        return {}
-    rows = session.execute(
-        select(StaffAccount.person_id, StaffAccount.display_name).where(StaffAccount.person_id.in_(person_ids))
-    ).all()
-    return {row.person_id: row.display_name for row in rows}
-
-
 def _reply(message: CarerMessage, coordinator_id: str, names: dict[str, str]) -> ShownReply | None:
     if message.replied_at is None or message.reply_text is None:
         return None
@@ -912,7 +904,7 @@ def messages_for_coordinator(
             select(CarerLink).where(CarerLink.id.in_(link_ids), CarerLink.person_id == person_id)
         ).scalars()
     }
-    names = _staff_names(session, {m.replied_by for m in messages if m.replied_by})
+    names = accounts.display_names(session, {m.replied_by for m in messages if m.replied_by})
     shown = []
     for m in messages:
         sender = _sender(links.get(m.link_id or ""))
@@ -973,7 +965,7 @@ def messages_about_erased(session: Session, coordinator_id: str, now: datetime |
             .order_by(CarerMessage.created_at.desc())
         ).scalars()
     )
-    names = _staff_names(session, {m.replied_by for m in messages if m.replied_by})
+    names = accounts.display_names(session, {m.replied_by for m in messages if m.replied_by})
     kept = [
         KeptMessage(
             m.about_label or "",

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 from bot.common.clock import utc_now
 from bot.services.carers import carers
 from bot.services.privacy import audit
+from bot.services.staff import accounts
 from bot.store.carer_models import CarerMessage
-from bot.store.staff_models import StaffAccount
 
 MARKABLE_FOR = timedelta(days=1)
 
@@ -64,7 +64,8 @@ def mark_latest_urgent(session: Session, carer_id: str, now: datetime | None = N
     ).scalar_one_or_none()
     if latest is None:
         return UrgentResult(UrgentOutcome.nothing_recent)
-    coordinator_name = _name_of(session, latest.coordinator_id)
+    coordinator = latest.coordinator_id
+    coordinator_name = accounts.display_names(session, {coordinator}).get(coordinator) if coordinator else None
     if latest.urgent_at is not None:
         return UrgentResult(UrgentOutcome.already, coordinator_name)
     latest.urgent_at = now
@@ -81,10 +82,3 @@ def mark_latest_urgent(session: Session, carer_id: str, now: datetime | None = N
         carers.notify_coordinator(session, latest.coordinator_id, latest, urgent=True)
     session.flush()
     return UrgentResult(UrgentOutcome.marked, coordinator_name)
-
-
-def _name_of(session: Session, coordinator_id: str | None) -> str | None:
-    if coordinator_id is None:
-        return None
-    staff = session.get(StaffAccount, coordinator_id)
-    return staff.display_name if staff is not None else None

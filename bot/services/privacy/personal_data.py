@@ -18,9 +18,9 @@ from sqlalchemy import table as sql_table
 from sqlalchemy.orm import Session
 
 from bot.security.encryption import decrypt_text
+from bot.services.staff import accounts
 from bot.store.all_models import all_metadata
 from bot.store.models import ChannelIdentity
-from bot.store.staff_models import StaffAccount
 
 # Kept about the person, but never given out: they are secrets, not information about them.
 # The caseload name on a kept carer's message is the team's word for the person, not the carer's.
@@ -143,7 +143,7 @@ def collect(session: Session, person_id: str) -> PersonalData:
             {column: value for column, value in row.items() if (name, column) not in NEVER_EXPORTED} for row in rows
         ]
     data.conversation = conversation(session, sender_ids(session, person_id))
-    data.names = _staff_names(session, _people_pointed_at(data) - {person_id})
+    data.names = accounts.display_names(session, _people_pointed_at(data) - {person_id})
     return data
 
 
@@ -157,15 +157,6 @@ def _people_pointed_at(data: PersonalData) -> set[str]:
         for row in rows
         if row.get(column.name)
     }
-
-
-def _staff_names(session: Session, person_ids: set[str]) -> dict[str, str]:
-    if not person_ids:
-        return {}
-    rows = session.execute(
-        select(StaffAccount.person_id, StaffAccount.display_name).where(StaffAccount.person_id.in_(sorted(person_ids)))
-    ).all()
-    return {row.person_id: row.display_name for row in rows}
 
 
 def as_json(data: PersonalData, generated_at: datetime) -> str:

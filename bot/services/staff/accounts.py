@@ -60,6 +60,17 @@ def check_display_name(name: str) -> str:
     return name
 
 
+def display_names(session: Session, person_ids: set[str]) -> dict[str, str]:
+    """The names staff go by ("Sam"), for showing who did something; an id with no account left
+    is simply absent."""
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(StaffAccount.person_id, StaffAccount.display_name).where(StaffAccount.person_id.in_(sorted(person_ids)))
+    ).all()
+    return {row.person_id: row.display_name for row in rows}
+
+
 def account_by_username(session: Session, username: str) -> StaffAccount | None:
     return session.execute(
         select(StaffAccount).where(StaffAccount.username == normalise_username(username))
