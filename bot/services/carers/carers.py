@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot.common.clock import as_utc, utc_now
 from bot.common.content_files import read_content
@@ -993,32 +994,26 @@ def unread_counts(session: Session, coordinator_id: str) -> dict[str, int]:
     """Unread carers' messages per person on the coordinator's caseload now, for the caseload
     page (no content read). By the person, not by who was coordinator when the message was
     left: a worry left before this coordinator took over still shows as new."""
-    rows = session.execute(
-        select(CarerMessage.about_person_id, func.count())
-        .join(CaseloadEntry, CaseloadEntry.service_user_id == CarerMessage.about_person_id)
-        .where(
-            CaseloadEntry.coordinator_id == coordinator_id,
-            CaseloadEntry.ended_at.is_(None),
-            CarerMessage.read_at.is_(None),
-        )
-        .group_by(CarerMessage.about_person_id)
-    ).all()
+    query = select(CarerMessage.about_person_id, func.count()).group_by(CarerMessage.about_person_id)
+    rows = session.execute(_unread_on_caseload(query, coordinator_id)).all()
     return {person_id: count for person_id, count in rows if person_id}
 
 
 def people_with_urgent_unread(session: Session, coordinator_id: str) -> set[str]:
     """People on the coordinator's caseload now with an unread carer's message marked urgent."""
-    rows = session.execute(
-        select(CarerMessage.about_person_id)
-        .join(CaseloadEntry, CaseloadEntry.service_user_id == CarerMessage.about_person_id)
-        .where(
-            CaseloadEntry.coordinator_id == coordinator_id,
-            CaseloadEntry.ended_at.is_(None),
-            CarerMessage.read_at.is_(None),
-            CarerMessage.urgent_at.is_not(None),
-        )
-    ).scalars()
-    return {person_id for person_id in rows if person_id}
+    query = select(CarerMessage.about_person_id).where(CarerMessage.urgent_at.is_not(None))
+    return {
+        person_id for person_id in session.execute(_unread_on_caseload(query, coordinator_id)).scalars() if person_id
+    }
+
+
+def _unread_on_caseload(query: Select, coordinator_id: str) -> Select:
+    """`query` narrowed to unread messages about people on the coordinator's caseload now."""
+    return query.join(CaseloadEntry, CaseloadEntry.service_user_id == CarerMessage.about_person_id).where(
+        CaseloadEntry.coordinator_id == coordinator_id,
+        CaseloadEntry.ended_at.is_(None),
+        CarerMessage.read_at.is_(None),
+    )
 
 
 # == helpers =====================================================================================
