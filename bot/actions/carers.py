@@ -43,6 +43,18 @@ LINK_RESPONSES = {
     LinkResult.used: "link_used",
     LinkResult.too_many_tries: "link_too_many",
 }
+MESSAGE_RESPONSES = {
+    MessageOutcome.sent: "message_sent",
+    MessageOutcome.no_coordinator: "message_sent_no_coordinator",
+    MessageOutcome.several: "message_several",
+    MessageOutcome.not_linked: "message_not_linked",
+}
+URGENT_RESPONSES = {  # not_linked: the crisis contacts instead (ActionCarerMarkUrgent)
+    UrgentOutcome.marked: "urgent_marked",
+    UrgentOutcome.marked_no_coordinator: "urgent_marked_no_coordinator",
+    UrgentOutcome.already: "urgent_already",
+    UrgentOutcome.nothing_recent: "urgent_nothing_recent",
+}
 
 
 def _say(dispatcher: CollectingDispatcher, text_id: str, **values: Any) -> None:
@@ -187,14 +199,7 @@ def _pass_on(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> N
         result = carers.leave_message(
             session, person_for_tracker(session, tracker).id, text, channel=channel(tracker), now=_now()
         )
-    if result.outcome is MessageOutcome.sent:
-        _say(dispatcher, "message_sent", coordinator=result.coordinator_name)
-    elif result.outcome is MessageOutcome.no_coordinator:
-        _say(dispatcher, "message_sent_no_coordinator")
-    elif result.outcome is MessageOutcome.several:
-        _say(dispatcher, "message_several")
-    else:
-        _say(dispatcher, "message_not_linked")
+    _say(dispatcher, MESSAGE_RESPONSES[result.outcome], coordinator=result.coordinator_name)
     _say(dispatcher, "message_not_watched")
     if result.outcome in (MessageOutcome.sent, MessageOutcome.no_coordinator):
         content = carers.carers_content()
@@ -217,14 +222,7 @@ class ActionCarerMarkUrgent(Action):
             # Not a linked carer: "it's urgent" may be about their own safety.
             dispatcher.utter_message(response="utter_crisis_contacts")
             return []
-        if result.outcome is UrgentOutcome.marked and result.coordinator_name:
-            _say(dispatcher, "urgent_marked", coordinator=result.coordinator_name)
-        elif result.outcome is UrgentOutcome.marked:
-            _say(dispatcher, "urgent_marked_no_coordinator")
-        elif result.outcome is UrgentOutcome.already:
-            _say(dispatcher, "urgent_already")
-        else:
-            _say(dispatcher, "urgent_nothing_recent")
+        _say(dispatcher, URGENT_RESPONSES[result.outcome], coordinator=result.coordinator_name)
         _say(dispatcher, "message_not_watched")
         return []
 

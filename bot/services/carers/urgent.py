@@ -35,7 +35,8 @@ MARKABLE_FOR = timedelta(days=1)
 
 
 class UrgentOutcome(str, Enum):
-    marked = "marked"
+    marked = "marked"  # its coordinator is told
+    marked_no_coordinator = "marked_no_coordinator"  # no coordinator was linked when it was left
     already = "already"  # the newest message is marked urgent already
     nothing_recent = "nothing_recent"  # no message from this carer in the last day
     not_linked = "not_linked"  # not a carer linked with anyone
@@ -44,7 +45,7 @@ class UrgentOutcome(str, Enum):
 @dataclass(frozen=True)
 class UrgentResult:
     outcome: UrgentOutcome
-    coordinator_name: str | None = None  # None: no coordinator was linked when it was left
+    coordinator_name: str | None = None  # with `marked`: who will see it first
 
 
 def mark_latest_urgent(session: Session, carer_id: str, now: datetime | None = None) -> UrgentResult:
@@ -64,10 +65,8 @@ def mark_latest_urgent(session: Session, carer_id: str, now: datetime | None = N
     ).scalar_one_or_none()
     if latest is None:
         return UrgentResult(UrgentOutcome.nothing_recent)
-    coordinator = latest.coordinator_id
-    coordinator_name = accounts.display_names(session, {coordinator}).get(coordinator) if coordinator else None
     if latest.urgent_at is not None:
-        return UrgentResult(UrgentOutcome.already, coordinator_name)
+        return UrgentResult(UrgentOutcome.already)
     latest.urgent_at = now
     audit.record(
         session,
@@ -78,7 +77,10 @@ def mark_latest_urgent(session: Session, carer_id: str, now: datetime | None = N
         actor_kind="person",
         now=now,
     )
-    if latest.coordinator_id is not None:
-        carers.notify_coordinator(session, latest.coordinator_id, latest, urgent=True)
     session.flush()
-    return UrgentResult(UrgentOutcome.marked, coordinator_name)
+    coordinator = latest.coordinator_id
+    name = accounts.display_names(session, {coordinator}).get(coordinator) if coordinator else None
+    if coordinator is None or name is None:  # none when it was left, or their account is gone
+        return UrgentResult(UrgentOutcome.marked_no_coordinator)
+    carers.notify_coordinator(session, coordinator, latest, urgent=True)
+    return UrgentResult(UrgentOutcome.marked, name)

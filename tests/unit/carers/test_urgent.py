@@ -89,3 +89,18 @@ def test_only_a_message_from_the_last_day_can_be_marked(person):
 
 def test_someone_who_is_not_a_linked_carer_marks_nothing(migrated_database):
     assert mark(carer_address(), datetime.now(timezone.utc)).outcome is UrgentOutcome.not_linked
+
+
+def test_a_message_no_coordinator_was_linked_for_is_marked_and_no_one_is_notified(person):
+    who = carer_address()
+    enter(who, make_code(person).code, datetime.now(timezone.utc))
+    now = datetime.now(timezone.utc)
+    message_id = leave(who, "she is not eating", now)
+    assert mark(who, now + timedelta(minutes=1)) == urgent.UrgentResult(UrgentOutcome.marked_no_coordinator)
+    with unit_of_work() as session:
+        assert session.get(CarerMessage, message_id).urgent_at is not None
+        assert not list(
+            session.execute(
+                select(OutboxMessage).where(OutboxMessage.idempotency_key == f"carer-message-urgent:{message_id}")
+            ).scalars()
+        )
