@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.common.content_files import read_content  # noqa: E402
 from bot.services.crisis.classifier import (  # noqa: E402
     CRISIS_CORPUS,
     ORDINARY_CORPUS,
     build_model,
+    corpus_by_kind,
     nlu_ordinary_texts,
     prepare_text,
 )
@@ -31,15 +31,11 @@ from bot.services.crisis.classifier import (  # noqa: E402
 THRESHOLDS = (0.5, 0.7, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995)
 
 
-def _with_kinds(path: Path, prefix: str) -> list[tuple[str, str]]:
-    data = read_content(path) or {}
-    return [(str(text), f"{prefix}:{kind}") for kind, texts in data.items() for text in texts]
-
-
 def main(values: list[float], by_kind: bool) -> None:
     from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 
-    crisis, ordinary = _with_kinds(CRISIS_CORPUS, "crisis"), _with_kinds(ORDINARY_CORPUS, "ordinary")
+    crisis = [(text, f"crisis:{kind}") for text, kind in corpus_by_kind(CRISIS_CORPUS)]
+    ordinary = [(text, f"ordinary:{kind}") for text, kind in corpus_by_kind(ORDINARY_CORPUS)]
     ordinary += [(text, "ordinary:nlu_examples") for text in nlu_ordinary_texts()]
     texts = [prepare_text(text) for text, _ in crisis + ordinary]
     labels = [1] * len(crisis) + [0] * len(ordinary)

@@ -60,6 +60,7 @@ from typing import Any
 
 from bot.common.content_files import ContentError, read_content
 from bot.language.inbound_text import drop_unsafe_characters
+from bot.language.training_examples import NLU_DATA_DIR, nlu_files
 from bot.settings import PROJECT_ROOT
 
 MAX_TEXT_CHARS = 50_000  # far beyond any SMS or chat message; keeps one call bounded
@@ -67,7 +68,6 @@ MIN_CORRECTED_LENGTH = 3  # from here, only towards the project's words
 MIN_ENGLISH_CORRECTION_LENGTH = 5  # from here, towards any English word too
 MAX_EDIT_DISTANCE = 1
 LANGUAGE_PATH = PROJECT_ROOT / "content" / "language.yml"
-NLU_DATA_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
 CRISIS_PATTERNS_PATH = PROJECT_ROOT / "content" / "crisis_patterns.yml"
 ENGLISH_DICTIONARY = "frequency_dictionary_en_82_765.txt"  # shipped with symspellpy
 # Project words outrank any English word (the most frequent, "the", counts about 2.3e10).
@@ -202,7 +202,7 @@ def build_vocabulary(
     text_speak, keep = load_language(language_path)
     speller = _new_speller()
     crisis_words = _words_in_yaml([crisis_patterns_path])
-    nlu_words = _words_in_yaml(sorted(Path(nlu_dir).glob("*.yml")), field="examples")
+    nlu_words = _words_in_yaml(nlu_files(nlu_dir), field="examples")
     # A word of ours no English dictionary knows, one edit from one of our English words, is a
     # misspelling of it kept on purpose ("tabelts", "suicde"): corrected, not added. Others
     # stay ours ("unshare", "olanzapine", crisis words in other languages: "morir").

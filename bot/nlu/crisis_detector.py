@@ -73,9 +73,7 @@ class CrisisDetector(GraphComponent):
             "classifier_crisis_threshold": 0.8,
             "fallback_threshold": 0.3,
             "risk_classifier": True,
-            "risk_crisis_threshold": 1.01,
-            "risk_possible_threshold": 0.98,
-            "risk_min_words": 4,
+            **Thresholds().as_settings(),
         }
 
     def __init__(self, config: dict[str, Any], assessor: RiskAssessor) -> None:
@@ -98,11 +96,7 @@ class CrisisDetector(GraphComponent):
             Path(config["pipeline_path"] or SPACY_PIPELINE_PATH),
             Path(config["patterns_path"] or default_patterns_path()),
             classifier=shared_classifier() if live else None,
-            thresholds=Thresholds(
-                float(config["risk_crisis_threshold"]),
-                float(config["risk_possible_threshold"]),
-                int(config["risk_min_words"]),
-            ),
+            thresholds=Thresholds.from_settings(config),
         )
         return cls(config, assessor)
 

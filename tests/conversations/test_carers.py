@@ -9,12 +9,11 @@ import re
 import uuid
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from bot.common.sms_text import gsm7_length, gsm7_problem
+from bot.language.training_examples import NLU_DATA_DIR, intent_examples
 from bot.services.carers.carers import carers_content, what_a_carer_can_be_told
-from bot.settings import PROJECT_ROOT
 from bot.store.carer_models import CarerMessage
 from bot.store.db import unit_of_work
 from bot.store.outbox_models import OutboxMessage
@@ -268,11 +267,7 @@ async def test_a_carer_can_take_the_care_coordination_tour(carer):
 
 
 def carer_examples() -> list[str]:
-    data = yaml.safe_load((PROJECT_ROOT / "bot" / "data" / "nlu" / "carers.yml").read_text(encoding="utf-8"))
-    examples = []
-    for block in data["nlu"]:
-        examples += [line[2:].strip() for line in block["examples"].splitlines() if line.strip().startswith("- ")]
-    return examples
+    return [text for _, text in intent_examples([NLU_DATA_DIR / "carers.yml"])]
 
 
 async def test_no_carer_example_reveals_anything_without_consent(carer, person):

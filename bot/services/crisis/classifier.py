@@ -26,12 +26,14 @@ import math
 import os
 import pickle
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from bot.common.content_files import read_content
+from bot.language.training_examples import NLU_DATA_DIR, intent_examples, nlu_files
 from bot.services.crisis.detection import normalise
 from bot.settings import PROJECT_ROOT, VAR_DIR
 
@@ -39,17 +41,17 @@ CORPUS_DIR = PROJECT_ROOT / "bot" / "services" / "crisis" / "corpus"
 CRISIS_CORPUS = CORPUS_DIR / "crisis.yml"
 ORDINARY_CORPUS = CORPUS_DIR / "ordinary.yml"
 CACHE_DIR = VAR_DIR / "crisis"
-NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
 # Training examples of these intents are risk language; every other intent's examples are what
 # people say to Alongside every day ("I want to set a goal"), so they are ordinary messages too.
 RISK_INTENTS = frozenset({"crisis", "possible_risk"})
 FINGERPRINT_FILES = (
     CRISIS_CORPUS,
     ORDINARY_CORPUS,
-    *sorted(NLU_DIR.glob("*.yml")),
+    *nlu_files(),
     Path(__file__),
     PROJECT_ROOT / "bot" / "services" / "crisis" / "detection.py",
     PROJECT_ROOT / "bot" / "language" / "normalise.py",
+    PROJECT_ROOT / "bot" / "language" / "training_examples.py",
     PROJECT_ROOT / "content" / "language.yml",
 )
 MAX_TEXT_CHARS = 2_000  # the model reads the start of a very long message; the patterns read it all
@@ -57,6 +59,10 @@ C = 16.0
 CONFIG_PATH = PROJECT_ROOT / "config.yml"
 COMPONENT = "bot.nlu.crisis_detector.CrisisDetector"
 CALIBRATION_FOLDS = 5
+
+
+# config.yml's name for each threshold (under bot.nlu.crisis_detector.CrisisDetector).
+SETTINGS = {"risk_crisis_threshold": "crisis", "risk_possible_threshold": "possible", "risk_min_words": "min_words"}
 
 
 @dataclass(frozen=True)
@@ -74,39 +80,41 @@ class Thresholds:
         if not (0.0 < self.possible <= 1.0 and self.possible <= self.crisis):
             raise ValueError("risk thresholds need 0 < possible <= 1 and possible <= crisis")
 
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Thresholds:
+        """From the crisis detector's settings in config.yml (`risk_*`); a missing one keeps its default."""
+        defaults = cls().as_settings()
+        return cls(**{name: type(defaults[key])(settings.get(key, defaults[key])) for key, name in SETTINGS.items()})
+
+    def as_settings(self) -> dict[str, Any]:
+        """The settings as config.yml spells them: the crisis detector's defaults."""
+        return {key: getattr(self, name) for key, name in SETTINGS.items()}
+
 
 def thresholds_from_config(path: Path = CONFIG_PATH) -> Thresholds:
-    """`risk_crisis_threshold` and `risk_possible_threshold` of the crisis detector in config.yml."""
+    """The crisis detector's `risk_*` settings in config.yml (for the bench and tests; the live
+    component is given the same settings by Rasa)."""
     data = read_content(path) or {}
     for component in data.get("pipeline") or []:
         if component.get("name") == COMPONENT:
-            defaults = Thresholds()
-            return Thresholds(
-                float(component.get("risk_crisis_threshold", defaults.crisis)),
-                float(component.get("risk_possible_threshold", defaults.possible)),
-                int(component.get("risk_min_words", defaults.min_words)),
-            )
+            return Thresholds.from_settings(component)
     return Thresholds()
 
 
-def corpus_texts(path: Path) -> list[str]:
-    """Every message in a corpus file (kind -> list of strings)."""
+def corpus_by_kind(path: Path) -> list[tuple[str, str]]:
+    """(message, kind) for every message in a corpus file (kind -> list of strings)."""
     data = read_content(path) or {}
-    return [str(text) for texts in data.values() for text in texts]
+    return [(str(text), str(kind)) for kind, texts in data.items() for text in texts]
 
 
-def nlu_ordinary_texts(nlu_dir: Path = NLU_DIR) -> list[str]:
+def corpus_texts(path: Path) -> list[str]:
+    """Every message in a corpus file."""
+    return [text for text, _ in corpus_by_kind(path)]
+
+
+def nlu_ordinary_texts(nlu_dir: Path = NLU_DATA_DIR) -> list[str]:
     """The NLU training examples of every intent that is not risk language."""
-    texts = []
-    for path in sorted(nlu_dir.glob("*.yml")):
-        for block in (read_content(path) or {}).get("nlu") or []:
-            if "intent" not in block or block["intent"] in RISK_INTENTS:
-                continue
-            for line in str(block.get("examples") or "").splitlines():
-                line = line.strip()
-                if line.startswith("- ") and line[2:].strip():
-                    texts.append(line[2:].strip())
-    return texts
+    return [text for intent, text in intent_examples(nlu_files(nlu_dir)) if intent not in RISK_INTENTS]
 
 
 def ordinary_training_texts() -> list[str]:

@@ -53,6 +53,9 @@ def test_thresholds_come_from_config_and_are_ordered():
         Thresholds(crisis=0.5, possible=0.9)
     with pytest.raises(ValueError):
         Thresholds(crisis=1.2, possible=1.1)  # possible risk that could never be reached
+    read = Thresholds.from_settings({"risk_possible_threshold": "0.95", "risk_min_words": 6, "other": 1})
+    assert read == Thresholds(crisis=Thresholds().crisis, possible=0.95, min_words=6)
+    assert Thresholds.from_settings(read.as_settings()) == read
 
 
 def test_the_nlu_examples_of_risk_intents_are_never_ordinary_training(tmp_path):
