@@ -112,21 +112,21 @@ class RiskAssessor:
         return self.help_questions.only_asks(text, lambda rest: self._layers(rest).is_risk)
 
     def _layers(self, text: str) -> RiskAssessment:
-        """The message alone, through each layer."""
-        signal = self.patterns.detect(text or "")
+        """The message alone, through each layer: normalised and parsed once for all of them."""
+        if not isinstance(text, str) or not text.strip():
+            return NO_RISK
+        doc = self.patterns.nlp(normalise(text))
+        signal = self.patterns.detect_doc(doc)
         if signal is not None:
             subject = "other" if signal.about_someone_else else "self"
             return RiskAssessment(RiskLevel(signal.level), signal.category, 1.0, subject)
-        if self.classifier is None or not isinstance(text, str) or not text.strip():
+        if self.classifier is None or sum(not token.is_punct for token in doc) < self.thresholds.min_words:
             return NO_RISK
-        normalised = normalise(text)
-        if len(normalised.split()) < self.thresholds.min_words:
-            return NO_RISK
-        score = self.classifier.score_normalised(normalised)
+        score = self.classifier.score_normalised(doc.text)
         if score >= self.thresholds.crisis:
             level = RiskLevel.CRISIS
         elif score >= self.thresholds.possible:
             level = RiskLevel.POSSIBLE
         else:
             return RiskAssessment(RiskLevel.NONE, "", score)
-        return RiskAssessment(level, "classifier", score, self.patterns.subject_of(self.patterns.nlp(normalised)))
+        return RiskAssessment(level, "classifier", score, self.patterns.subject_of(doc))

@@ -96,6 +96,15 @@ def test_patterns_come_first(assessor):
     assert (found.level, found.score) == (RiskLevel.CRISIS, 1.0) and found.kind != "classifier"
 
 
+def test_a_message_shorter_than_min_words_is_left_to_the_patterns(assessor):
+    """Words are counted, not the end mark the normaliser adds: with every scored message taken
+    for possible risk, three words are never scored and four are."""
+    eager = RiskAssessor(assessor.patterns, classifier=assessor.classifier, thresholds=Thresholds(possible=1e-9))
+    assert eager.assess("for me").level is RiskLevel.NONE
+    assert eager.assess("not sure yet.").level is RiskLevel.NONE
+    assert eager.assess("i am not sure").level is RiskLevel.POSSIBLE
+
+
 def test_empty_text_is_no_risk(assessor):
     assert assessor.assess("").level is RiskLevel.NONE
     assert assessor.assess("   ").level is RiskLevel.NONE
