@@ -87,6 +87,16 @@ async def linked_carer(person: Conversation, carer: Conversation, parts: str) ->
     assert "you are now linked" in await carer.say_text(f"my code is {code}")
 
 
+async def linked_on_sams_caseload(person: Conversation, carer: Conversation, notify: str = "email") -> tuple[str, str]:
+    """The person, with a full plan, on coordinator Sam's caseload, and a carer linked with them
+    who is shown nothing: (the person's id, Sam's id)."""
+    person_id = await with_full_plan(person)
+    username, coordinator_id = make_coordinator(name="Sam", notify=notify)
+    enrol(username, person_id)
+    await linked_carer(person, carer, "nothing")
+    return person_id, coordinator_id
+
+
 def sms_sized(replies) -> None:
     for reply in replies:
         assert gsm7_problem(reply.text) is None, reply.text
@@ -171,10 +181,7 @@ async def test_stopping_sharing_a_part_from_everyone_includes_carers(carer, pers
 
 
 async def test_a_carers_message_reaches_the_coordinator_without_the_persons_consent(carer, person):
-    person_id = await with_full_plan(person)
-    username, coordinator_id = make_coordinator(name="Sam", notify="sms")
-    enrol(username, person_id)
-    await linked_carer(person, carer, "nothing")
+    person_id, coordinator_id = await linked_on_sams_caseload(person, carer, notify="sms")
     reply = await carer.say_text("he has stopped taking his tablets")
     assert "passed this to their care coordinator, Sam" in reply and "may not be able to tell you" in reply
     assert "999" in reply  # not watched all the time
@@ -188,10 +195,7 @@ async def test_a_carers_message_reaches_the_coordinator_without_the_persons_cons
 
 
 async def test_asking_to_leave_a_message_asks_for_it_and_crisis_words_are_never_passed_on(carer, person):
-    person_id = await with_full_plan(person)
-    username, _ = make_coordinator(name="Sam", notify="email")
-    enrol(username, person_id)
-    await linked_carer(person, carer, "nothing")
+    person_id, _ = await linked_on_sams_caseload(person, carer, notify="email")
     assert "What would you like the care team to know?" in await carer.say_text(
         "I want to leave a message for the care team"
     )
@@ -207,10 +211,7 @@ async def test_asking_to_leave_a_message_asks_for_it_and_crisis_words_are_never_
 
 
 async def test_a_carer_marks_their_message_urgent_and_hears_it_is_still_not_watched(carer, person):
-    person_id = await with_full_plan(person)
-    username, coordinator_id = make_coordinator(name="Sam", notify="email")
-    enrol(username, person_id)
-    await linked_carer(person, carer, "nothing")
+    person_id, coordinator_id = await linked_on_sams_caseload(person, carer, notify="email")
     replies = await carer.say("she has not eaten for three days")
     assert "passed this to their care coordinator, Sam" in replies[0].text
     assert replies[-1].button_titles == ["It's urgent"] and "cannot wait" in replies[-1].text
@@ -271,10 +272,7 @@ def carer_examples() -> list[str]:
 
 
 async def test_no_carer_example_reveals_anything_without_consent(carer, person):
-    person_id = await with_full_plan(person)
-    username, _ = make_coordinator(name="Sam", notify="email")
-    enrol(username, person_id)
-    await linked_carer(person, carer, "nothing")
+    person_id, _ = await linked_on_sams_caseload(person, carer, notify="email")
     examples = carer_examples()
     assert len(examples) > 100
     for text in [*examples, "more", "show me", "more", "yes", "1", "everything"]:

@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from bot.store.carer_models import CarerMessage
 from bot.store.db import unit_of_work
-from tests.conversations.test_carers import linked_carer, with_full_plan
-from tests.support.coordinators import enrol, make_coordinator
+from tests.conversations.test_carers import linked_on_sams_caseload
 from tests.support.in_process import Conversation
 from tests.support.plan import saved_items
 
@@ -89,10 +88,7 @@ async def test_more_risk_language_as_the_answer_gets_the_full_crisis_reply(conve
 async def test_a_carer_is_asked_about_the_person_and_yes_brings_their_message_question_back(agent):
     person = Conversation(agent, sender_id=f"person-{uuid.uuid4()}")
     carer = Conversation(agent, sender_id=f"carer-{uuid.uuid4()}")
-    person_id = await with_full_plan(person)
-    username, _ = make_coordinator(name="Sam", notify="email")
-    enrol(username, person_id)
-    await linked_carer(person, carer, "nothing")
+    person_id, _ = await linked_on_sams_caseload(person, carer, notify="email")
     assert "What would you like the care team to know?" in await carer.say_text(
         "I want to leave a message for the care team"
     )
