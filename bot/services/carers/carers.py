@@ -107,8 +107,8 @@ class CarersContent:
     topics: tuple[Topic, ...]
     notification_subject: str
     notification_body: str
-    urgent_subject: str = ""
-    urgent_body: str = ""
+    urgent_subject: str
+    urgent_body: str
     worries_heard: tuple[WorryHeard, ...] = ()
 
     def text(self, text_id: str, **values: Any) -> str:
