@@ -12,6 +12,7 @@ from bot.language.normalise import load_language
 from bot.services.carers.carers import carers_content, what_a_carer_can_be_told
 from bot.services.consent.content import load_consent_content
 from bot.services.coordination.dashboard_content import load_dashboard_content
+from bot.services.coordination.team_messages_content import load_team_messages_content
 from bot.services.crisis.content import load_crisis_content
 from bot.services.crisis.context import load_context_rules
 from bot.services.crisis.detection import CrisisDetector, default_patterns_path
@@ -50,6 +51,7 @@ def check_all_content(settings: Settings) -> None:
     load_sms_content()
     load_consent_content()
     load_dashboard_content()
+    load_team_messages_content()
     guided_content.check_all()
     load_webchat_content()
     load_language()

@@ -16,9 +16,11 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions import team_messages
+from bot.actions.fallback import words_left_unanswered
 from bot.actions.guided import DONE, PAUSED, SENTINELS, not_an_answer
 from bot.actions.tracker_person import identity_for_tracker, person_for_tracker
-from bot.actions.turn import channel, message_source, message_text, page_chars, say
+from bot.actions.turn import channel, is_a_button, message_source, message_text, page_chars, say
 from bot.common.clock import utc_now
 from bot.services.carers import carers, urgent
 from bot.services.carers.carers import AccessReply, LinkResult, MessageOutcome
@@ -26,6 +28,7 @@ from bot.services.carers.urgent import UrgentOutcome
 from bot.services.guided.controls import control_in
 from bot.services.wrap.export import plan_pages
 from bot.store.db import unit_of_work
+from bot.store.models import Role
 
 LINK_SLOT, ACCESS_ANSWER, ACCESS_UNCLEAR = "carer_link_id", "carer_access_answer", "carer_access_unclear"
 MESSAGE_OPEN, MESSAGE_TEXT = "carer_message_open", "carer_message_text"
@@ -184,14 +187,21 @@ class ActionCarerMessageStart(Action):
         with unit_of_work() as session:
             carer_id = person_for_tracker(session, tracker).id
             linked = bool(carers.people_linked_to(session, carer_id))
+        if not linked and tracker.get_slot("role") != Role.carer.value:
+            # The person themselves, wanting their own care team told something.
+            words = None if is_a_button(text) or carers.is_only_a_request(text) else text
+            return [SlotSet(MESSAGE_OPEN, None)] + team_messages.start(
+                dispatcher, tracker, words or words_left_unanswered(tracker)
+            )
+        not_the_persons = SlotSet(team_messages.OPEN_SLOT, None)
         if not linked:
             _say(dispatcher, "message_not_linked")
             _say(dispatcher, "message_not_watched")
-            return [SlotSet(MESSAGE_OPEN, False)]
+            return [SlotSet(MESSAGE_OPEN, False), not_the_persons]
         if carers.is_only_a_request(text):
-            return [SlotSet(MESSAGE_OPEN, True), SlotSet(MESSAGE_TEXT, None)]
+            return [SlotSet(MESSAGE_OPEN, True), SlotSet(MESSAGE_TEXT, None), not_the_persons]
         _pass_on(dispatcher, tracker, text)
-        return [SlotSet(MESSAGE_OPEN, False)]
+        return [SlotSet(MESSAGE_OPEN, False), not_the_persons]
 
 
 def _pass_on(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:

@@ -8,10 +8,16 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.tracker_person import person_for_tracker
+from bot.actions.turn import is_a_button
 from bot.services.feelings import fallback
+from bot.services.people.coordinators import coordinator_for
+from bot.store.db import unit_of_work
 from bot.store.models import Role
 
 FALLBACK_ACTION = "action_fallback"
+# "Send it to my team": the message intent, which hands a person over to their own message.
+SEND_INTENT = "carer_leave_message"
 _NOT_A_STEP = {"action_listen", "action_extract_slots", "action_session_start"}
 
 
@@ -25,6 +31,45 @@ def previous_action(tracker: Tracker) -> str | None:
             seen_user = True
         elif seen_user and event.get("event") == "action" and event.get("name") not in _NOT_A_STEP:
             return event.get("name")
+    return None
+
+
+def _ways(tracker: Tracker) -> str:
+    """What the second stage offers: a carer can leave a message for the person's team; a
+    person with a coordinator can send their own words to them (bot/actions/team_messages.py)."""
+    if tracker.get_slot("role") == Role.carer.value:
+        return "ways_carer"
+    with unit_of_work() as session:
+        has_coordinator = coordinator_for(session, person_for_tracker(session, tracker).id) is not None
+    return "ways_team" if has_coordinator else "ways"
+
+
+def words_left_unanswered(tracker: Tracker) -> str | None:
+    """What the person typed that Alongside could not understand just before this message
+    (the latest such words, not a "Something else" button), so they can be passed to the care
+    team instead of being lost. None when the message before this one was understood."""
+    users = [event for event in tracker.events if event.get("event") == "user"]
+    words = None
+    for index in range(len(users) - 2, -1, -1):
+        if _answered_by(tracker, users[index]) != FALLBACK_ACTION:
+            break
+        text = str(users[index].get("text") or "").strip()
+        if text and not is_a_button(text):
+            words = text
+            break
+    return words
+
+
+def _answered_by(tracker: Tracker, user_event: dict) -> str | None:
+    """The first real step Alongside took after this message."""
+    after = False
+    for event in tracker.events:
+        if event is user_event:
+            after = True
+        elif after and event.get("event") == "action" and event.get("name") not in _NOT_A_STEP:
+            return event.get("name")
+        elif after and event.get("event") == "user":
+            return None
     return None
 
 
@@ -44,8 +89,11 @@ class ActionFallback(Action):
             buttons.append({"title": content.texts["something_else"], "payload": f"/{fallback.SOMETHING_ELSE_INTENT}"})
             dispatcher.utter_message(text=content.texts["did_you_mean"], buttons=buttons)
         else:
-            carer = tracker.get_slot("role") == Role.carer.value
             first = content.texts["still_not" if before == FALLBACK_ACTION else "not_at_all"]
-            dispatcher.utter_message(text=f"{first} {content.texts['ways_carer' if carer else 'ways']}")
+            ways = _ways(tracker)
+            buttons = (
+                [{"title": content.texts["send_button"], "payload": f"/{SEND_INTENT}"}] if ways == "ways_team" else []
+            )
+            dispatcher.utter_message(text=f"{first} {content.texts[ways]}", buttons=buttons)
         dispatcher.utter_message(text=content.texts["crisis_hint"])
         return []

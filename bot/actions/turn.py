@@ -43,6 +43,11 @@ def message_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
+def is_a_button(text: str) -> bool:
+    """A button's payload ("/affirm"), or an SMS numbered choice turned into one: not words."""
+    return text.strip().startswith("/")
+
+
 def intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 

@@ -17,6 +17,7 @@ import bot.store.outbox_models  # noqa: F401
 import bot.store.privacy_models  # noqa: F401
 import bot.store.sms_models  # noqa: F401
 import bot.store.staff_models  # noqa: F401
+import bot.store.team_message_models  # noqa: F401
 from bot.store.models import Base
 
 

@@ -27,7 +27,7 @@ from bot.common.clock import utc_now
 from bot.common.templates import render
 from bot.security.client_address import client_address, trust_configured_proxies
 from bot.services.carers import carers, replies
-from bot.services.coordination import acknowledgements, dashboard
+from bot.services.coordination import acknowledgements, dashboard, team_messages
 from bot.services.people import enrolment
 from bot.services.privacy import audit
 from bot.services.staff import accounts as staff
@@ -198,6 +198,7 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
             # "New" is per person: what this coordinator has not seen on that person's page.
             rows = dashboard.caseload_overview(session, who.staff_id, now)
             carer_unread = carers.unread_counts(session, who.staff_id)
+            person_unread = team_messages.unread_counts(session, who.staff_id)
             carer_urgent = carers.people_with_urgent_unread(session, who.staff_id)
             # Carers' messages about people who have since deleted their data stay for the team.
             kept = carers.messages_about_erased(session, who.staff_id, now)
@@ -207,6 +208,7 @@ def create_app(name: str = "alongside_dashboard") -> Sanic:
             rows=rows,
             previous_visit_at=who.previous_visit_at,
             carer_unread=carer_unread,
+            person_unread=person_unread,
             carer_urgent=carer_urgent,
             kept_carer_messages=kept,
         )
@@ -301,6 +303,8 @@ def _person_page(
         # Listening to carers needs no consent: their messages show on the caseload
         # member's page (read, marked read and audited here), each with its reply box.
         from_carers = carers.messages_for_coordinator(session, who.staff_id, person_id, now) if shown else []
+        # The person's own messages: they said yes to sending each one to their coordinator.
+        from_person = team_messages.messages_for_coordinator(session, who.staff_id, person_id, now) if shown else []
     if shown is None:
         return problem_page(404, signed_in=who)
     return page(
@@ -309,6 +313,7 @@ def _person_page(
         signed_in=who,
         person=shown,
         carer_messages=from_carers,
+        team_messages=from_person,
         told=told,
         replied=replied,
         reply_problem=reply_problem,

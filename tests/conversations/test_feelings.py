@@ -91,7 +91,7 @@ async def test_let_down_names_their_care_coordinator_when_there_is_one(person):
     username, _ = make_coordinator("Priya")
     enrol(username, person_id)
     text = await person.say_text("the team never called me back")
-    assert "I'm sorry" in text and "tell Priya, your care coordinator" in text and "PALS" in text
+    assert "I'm sorry" in text and "pass a message to Priya, your care coordinator" in text and "PALS" in text
 
 
 async def test_no_to_starting_the_plan_leaves_it_for_later(person):

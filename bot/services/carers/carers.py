@@ -48,9 +48,8 @@ from bot.security.pseudonyms import keyed_hash
 from bot.services.consent import ledger as consent
 from bot.services.consent import sharing
 from bot.services.consent.content import load_consent_content
-from bot.services.coordination.dashboard_content import with_dashboard_link
+from bot.services.coordination import staff_notifications
 from bot.services.guided.list_answers import join_for_reading
-from bot.services.messaging import outbox
 from bot.services.people import code_tries
 from bot.services.privacy import audit
 from bot.services.staff import accounts
@@ -59,7 +58,6 @@ from bot.settings import PROJECT_ROOT
 from bot.store.carer_models import CarerLink, CarerMessage
 from bot.store.consent_models import RecipientKind
 from bot.store.models import CaseloadEntry, ChannelIdentity, Person, Role, WrapItem
-from bot.store.staff_models import StaffAccount
 
 CARERS_PATH = PROJECT_ROOT / "content" / "carers.yml"
 MAX_CHARS = MAX_SMS_CHARS
@@ -67,7 +65,6 @@ MAX_CHARS = MAX_SMS_CHARS
 CODE_HOURS = 24
 CODE_PURPOSE = "carer-link-code"
 NOTIFICATION_PURPOSE = "carer-message-notification"
-NOTIFY_CHANNELS = ("sms", "email")
 # A carer code: 8 digits, printed as 4829-7316; people may copy it with a space, a dash or nothing.
 _CODE = re.compile(r"(?<![0-9])([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
 MAX_WORDS_AROUND_A_CODE = 10
@@ -802,25 +799,16 @@ def leave_message(
 
 
 def notify_coordinator(session: Session, coordinator_id: str, message: CarerMessage, *, urgent: bool = False) -> None:
-    """Tell the coordinator there is something to read (an urgent mark gets its own notice);
-    nothing about health, and the email links to the person's dashboard page."""
-    staff = session.get(StaffAccount, coordinator_id)
-    if staff is None or not staff.notify_address or staff.notify_channel not in NOTIFY_CHANNELS:
-        return  # it waits on the dashboard
+    """Tell the coordinator there is something to read (an urgent mark gets its own notice)."""
     content = carers_content()
-    body = content.urgent_body if urgent else content.notification_body
-    if staff.notify_channel == "email":
-        body = with_dashboard_link(body, f"/people/{message.about_person_id}")
-    subject = content.urgent_subject if urgent else content.notification_subject
-    outbox.enqueue(
+    staff_notifications.notify_coordinator(
         session,
-        channel=staff.notify_channel,
-        recipient=staff.notify_address,
-        body=body,
-        subject=subject if staff.notify_channel == "email" else None,
+        coordinator_id,
+        message.about_person_id,
+        body=content.urgent_body if urgent else content.notification_body,
+        subject=content.urgent_subject if urgent else content.notification_subject,
         idempotency_key=f"carer-message{'-urgent' if urgent else ''}:{message.id}",
         purpose=NOTIFICATION_PURPOSE,
-        person_id=coordinator_id,
     )
 
 

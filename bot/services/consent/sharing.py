@@ -17,7 +17,6 @@ nothing to show until those features exist; they add their items here.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,20 +27,15 @@ from sqlalchemy.orm import Session
 from bot.common.clock import utc_now
 from bot.services.consent import ledger as consent
 from bot.services.consent.content import CATEGORY_IDS, load_consent_content
-from bot.services.coordination.dashboard_content import with_dashboard_link
-from bot.services.messaging import outbox
+from bot.services.coordination import staff_notifications
 from bot.services.privacy import audit
 from bot.services.wrap import plan as wrap
 from bot.services.wrap.content import SECTION_IDS, load_wrap_content
 from bot.store.consent_models import RecipientKind, ShareEvent
 from bot.store.models import WrapItem, WrapPlan
 from bot.store.outbox_models import OutboxMessage
-from bot.store.staff_models import StaffAccount
-
-log = logging.getLogger(__name__)
 
 NOTIFICATION_PURPOSE = "share-notification"
-NOTIFY_CHANNELS = ("sms", "email")
 
 
 class NoCoordinator(LookupError):
@@ -158,26 +152,13 @@ def share_with_coordinator(
 
 
 def _notify(session: Session, coordinator: consent.Coordinator, event: ShareEvent) -> OutboxMessage | None:
-    staff = session.get(StaffAccount, coordinator.person_id)
-    if staff is None or not staff.notify_address or staff.notify_channel not in NOTIFY_CHANNELS:
-        # Ids only: never a name, an address or anything about the person.
-        log.warning(
-            "Coordinator %s has no usable notification address; share %s waits on the dashboard.",
-            coordinator.person_id,
-            event.id,
-        )
-        return None
     content = load_consent_content()
-    email = staff.notify_channel == "email"
-    return outbox.enqueue(
+    return staff_notifications.notify_coordinator(
         session,
-        channel=staff.notify_channel,
-        recipient=staff.notify_address,
-        body=with_dashboard_link(content.notification_body, f"/people/{event.person_id}")
-        if email
-        else content.notification_body,
-        subject=content.notification_subject if staff.notify_channel == "email" else None,
+        coordinator.person_id,
+        event.person_id,
+        body=content.notification_body,
+        subject=content.notification_subject,
         idempotency_key=consent.share_notice_key(event.id),
         purpose=NOTIFICATION_PURPOSE,
-        person_id=coordinator.person_id,
     )

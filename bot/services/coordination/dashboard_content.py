@@ -22,16 +22,19 @@ DASHBOARD_CONTENT_PATH = PROJECT_ROOT / "content" / "dashboard.yml"
 MAX_SMS_CHARS = 320
 TEXT_PLACEHOLDERS = {
     "acknowledged": {"coordinator", "categories"},
+    "team_message_read": {"coordinator", "sent"},
+    "team_message_subject": set(),
+    "team_message_body": set(),
     "reminder_sms": set(),
     "reminder_email_subject": set(),
     "reminder_email_body": {"url"},
     "email_link": {"url"},
     "carer_reply": {"coordinator", "reply"},
 }
-SMS_TEXTS = {"acknowledged", "reminder_sms"}
+SMS_TEXTS = {"acknowledged", "reminder_sms", "team_message_read", "team_message_body"}
 # Texts that must hold these placeholders (a reply that left out the coordinator's words would
 # send the carer nothing of them).
-REQUIRED_PLACEHOLDERS = {"carer_reply": {"coordinator", "reply"}}
+REQUIRED_PLACEHOLDERS = {"carer_reply": {"coordinator", "reply"}, "team_message_read": {"coordinator", "sent"}}
 # The words around a reply to a carer must leave most of two texts for the reply itself.
 CARER_REPLY_WORDS_MAX = 160
 

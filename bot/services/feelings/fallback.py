@@ -26,7 +26,17 @@ FALLBACK_PATH = PROJECT_ROOT / "content" / "fallback.yml"
 MAX_GUESSES = 3
 MIN_GUESS_CONFIDENCE = 0.05
 REQUIRED_TEXTS = frozenset(
-    {"did_you_mean", "something_else", "still_not", "not_at_all", "ways", "ways_carer", "crisis_hint"}
+    {
+        "did_you_mean",
+        "something_else",
+        "still_not",
+        "not_at_all",
+        "ways",
+        "ways_team",
+        "send_button",
+        "ways_carer",
+        "crisis_hint",
+    }
 )
 # The intent "Something else" sends: another miss, so the honest second stage.
 SOMETHING_ELSE_INTENT = "out_of_scope"

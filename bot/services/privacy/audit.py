@@ -78,6 +78,9 @@ ACTIONS = frozenset(
         "carer_message_marked_urgent",
         "carer_messages_viewed",
         "carer_message_replied",
+        # a person's own message for their coordinator (bot/services/coordination/team_messages.py)
+        "team_message_sent",
+        "team_messages_viewed",
         # SMS: crisis help asked for from a number that had sent STOP (bot/services/sms/turns.py)
         "crisis_help_after_opt_out",
     }

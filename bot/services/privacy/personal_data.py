@@ -27,7 +27,7 @@ from bot.store.models import ChannelIdentity
 NEVER_EXPORTED = {("staff_accounts", "password_hash"), ("carer_links", "code_hash"), ("carer_messages", "about_label")}
 # Rows written by someone else about the person (a carer's message for the care team) go in
 # the export of their author only: the person they are about does not get the carer's words.
-EXPORTED_ONLY_TO = {"carer_messages": "carer_person_id"}
+EXPORTED_ONLY_TO = {"carer_messages": "carer_person_id", "team_messages": "person_id"}
 PLAIN_JSON_PREFIXES = ("{", "[")
 # Rasa's table (Rasa creates and owns it), named here just for the columns we read.
 EVENTS = sql_table(

@@ -50,6 +50,7 @@ READ_BY_SECTIONS = frozenset(
         "share_events",
         "carer_links",
         "carer_messages",
+        "team_messages",
         "recovery_meanings",
         "goals",
         "goal_steps",
@@ -493,9 +494,10 @@ class _Reader:
 
     def messages(self) -> Section:
         mine = []
-        for message in sorted(self.rows("carer_messages"), key=lambda row: row["created_at"]):
-            if message["carer_person_id"] != self.me:
-                continue
+        # What they wrote for a care team: as a carer, and as the person (their own messages).
+        written = [row for row in self.rows("carer_messages") if row["carer_person_id"] == self.me]
+        written += [row for row in self.rows("team_messages") if row["person_id"] == self.me]
+        for message in sorted(written, key=lambda row: row["created_at"]):
             name = self.coordinator(message["coordinator_id"])
             details = (
                 [self.say("messages.yours_read", name=name, date=self.when(message["read_at"]))]

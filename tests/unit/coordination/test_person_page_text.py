@@ -28,6 +28,7 @@ def _page(last_viewed_at: datetime | None) -> str:
         signed_in=SimpleNamespace(display_name="Sam", csrf_token="t"),
         person=person,
         carer_messages=[],
+        team_messages=[],
         told=None,
     )
     return " ".join(re.sub(r"<[^>]+>", "", html).split())
