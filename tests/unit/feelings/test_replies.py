@@ -168,5 +168,5 @@ def test_a_broken_content_file_is_refused_naming_the_entry(change, problem):
 
 def test_with_a_named_care_coordinator_the_next_step_names_them():
     text = text_of(reply_for(CONTENT.topics["let_down"], coordinator="Sam"))
-    assert "tell Sam, your care coordinator" in text and "PALS" in text
+    assert "pass a message to Sam, your care coordinator" in text and "message my team" in text and "PALS" in text
     assert "Sam" not in text_of(reply_for(CONTENT.topics["let_down"]))
