@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import team_messages
 from bot.actions.fallback import words_left_unanswered
-from bot.actions.guided import DONE, PAUSED, SENTINELS, not_an_answer
+from bot.actions.guided import DONE, PAUSED, SENTINELS, not_an_answer, unread_answer
 from bot.actions.tracker_person import identity_for_tracker, person_for_tracker
 from bot.actions.turn import channel, is_a_button, message_source, message_text, page_chars, say
 from bot.common.clock import utc_now
@@ -251,10 +251,9 @@ class ValidateCarerMessageForm(FormValidationAction):
         return "validate_carer_message_form"
 
     def validate_carer_message_text(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if value is None or value in SENTINELS:
-            return {MESSAGE_TEXT: value}
-        if not_an_answer(tracker):
-            return {MESSAGE_TEXT: None}  # never passed on as a message; its own rule or CrisisPolicy replies
+        unread = unread_answer(value, tracker, MESSAGE_TEXT)  # crisis words are never passed on as a message
+        if unread is not None:
+            return unread
         text = str(value).strip()
         if control_in(text) is not None:
             _say(dispatcher, "message_cancelled")

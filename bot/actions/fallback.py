@@ -48,28 +48,20 @@ def words_left_unanswered(tracker: Tracker) -> str | None:
     """What the person typed that Alongside could not understand just before this message
     (the latest such words, not a "Something else" button), so they can be passed to the care
     team instead of being lost. None when the message before this one was understood."""
-    users = [event for event in tracker.events if event.get("event") == "user"]
-    words = None
-    for index in range(len(users) - 2, -1, -1):
-        if _answered_by(tracker, users[index]) != FALLBACK_ACTION:
-            break
-        text = str(users[index].get("text") or "").strip()
-        if text and not is_a_button(text):
-            words = text
-            break
-    return words
-
-
-def _answered_by(tracker: Tracker, user_event: dict) -> str | None:
-    """The first real step Alongside took after this message."""
-    after = False
-    for event in tracker.events:
-        if event is user_event:
-            after = True
-        elif after and event.get("event") == "action" and event.get("name") not in _NOT_A_STEP:
-            return event.get("name")
-        elif after and event.get("event") == "user":
-            return None
+    first_step_after: str | None = None  # walking back, the step Alongside took after a message
+    messages_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") not in _NOT_A_STEP:
+            first_step_after = event.get("name")
+        elif event.get("event") == "user":
+            messages_seen += 1
+            if messages_seen > 1:  # the first one back is the message being answered now
+                if first_step_after != FALLBACK_ACTION:
+                    return None
+                text = str(event.get("text") or "").strip()
+                if text and not is_a_button(text):
+                    return text
+            first_step_after = None
     return None
 
 

@@ -15,7 +15,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.guided import PAUSED, SENTINELS, not_an_answer
+from bot.actions.guided import PAUSED, unread_answer
 from bot.actions.tracker_person import person_for_tracker
 from bot.actions.turn import channel, say
 from bot.common.clock import utc_now
@@ -80,10 +80,9 @@ class ValidateTeamMessageForm(FormValidationAction):
         return "validate_team_message_form"
 
     def validate_team_message_text(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if value is None or value in SENTINELS:
-            return {TEXT_SLOT: value}
-        if not_an_answer(tracker):
-            return {TEXT_SLOT: None}  # never sent as a message; its own rule or CrisisPolicy replies
+        unread = unread_answer(value, tracker, TEXT_SLOT)  # crisis words are never sent as a message
+        if unread is not None:
+            return unread
         text = str(value).strip()
         if control_in(text) is not None:
             say(dispatcher, load_team_messages_content(), "not_sent")
