@@ -7,7 +7,8 @@ language), so a service can add a phrase without touching code. For each message
    straight quotes, "d i e", "dieeee", text-speak, misspellings), then the crisis spellings
    below ("k1ll", "od'd", "sewer slide", "want 2 die");
 2. the shared spaCy pipeline (tokenizer + lookup lemmatizer) makes tokens and lemmas;
-3. spaCy's Matcher finds every pattern; a match overlapping an idiom exclusion ("my feet are
+3. spaCy's Matcher finds every pattern (each run only when its words are there,
+   anchored_matcher.py); a match overlapping an idiom exclusion ("my feet are
    killing me") is dropped; the category listed first in the file wins;
 4. the message is "about someone else" when the words in or before the match point to another
    person ("my son says he...", "...kill herself", "my dad hits my mum").
@@ -23,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from bot.common.content_files import read_content
 from bot.language.normalise import matching_form
+from bot.services.crisis.anchored_matcher import AnchoredMatcher
 from bot.settings import PROJECT_ROOT
 
 MAX_TEXT_CHARS = 50_000  # far beyond any SMS or chat message; keeps one request bounded
@@ -180,7 +181,7 @@ class _Compiler:
 
 @dataclass(frozen=True)
 class _Patterns:
-    matcher: Matcher
+    matcher: AnchoredMatcher
     rules: dict[str, _Rule]
     categories: tuple[str, ...]
     subject_rules: dict[str, str]
@@ -208,7 +209,7 @@ def _entries(compiler: _Compiler, raw: Any, where: str) -> list[tuple[str, Any, 
 
 def compile_patterns(nlp: Language, data: Any, source: str = "<patterns>") -> _Patterns:
     compiler = _Compiler(nlp, data, source)
-    matcher = Matcher(nlp.vocab, validate=True)
+    matcher = AnchoredMatcher(nlp.vocab)
     rules: dict[str, _Rule] = {}
     categories: list[str] = []
     subject_rules: dict[str, str] = {}
@@ -232,14 +233,14 @@ def compile_patterns(nlp: Language, data: Any, source: str = "<patterns>") -> _P
             if pattern_id in rules:
                 raise compiler.problem(pattern_id, "is used twice")
             rules[pattern_id] = _Rule(pattern_id, "trigger", name, pattern_subject)
-            matcher.add(pattern_id, [compiler.pattern(pattern_id, text)])
+            matcher.add(pattern_id, compiler.pattern(pattern_id, text))
     if not categories:
         raise compiler.problem("categories", "at least one category is needed")
     for pattern_id, text, _ in _entries(compiler, data.get("exclusions") or [], "exclusions"):
         if pattern_id in rules:
             raise compiler.problem(pattern_id, "is used twice")
         rules[pattern_id] = _Rule(pattern_id, "exclusion")
-        matcher.add(pattern_id, [compiler.pattern(pattern_id, text)])
+        matcher.add(pattern_id, compiler.pattern(pattern_id, text))
     people = data.get("people") or {}
     return _Patterns(
         matcher,
@@ -275,9 +276,7 @@ class CrisisDetector:
         return self.detect_doc(self.nlp(normalise(text)))
 
     def detect_doc(self, doc: Doc) -> CrisisSignal | None:
-        matches = [
-            (self.patterns.rules[doc.vocab.strings[key]], start, end) for key, start, end in self.patterns.matcher(doc)
-        ]
+        matches = [(self.patterns.rules[name], start, end) for name, start, end in self.patterns.matcher(doc)]
         excluded = [(start, end) for rule, start, end in matches if rule.kind == "exclusion"]
         triggers = [
             (rule, start, end)

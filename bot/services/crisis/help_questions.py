@@ -49,8 +49,8 @@ class HelpQuestions:
         doc = self.nlp(normalise(text))
         spans = []
         kind = None
-        for key, start, end in self.patterns.matcher(doc):
-            rule = self.patterns.rules[doc.vocab.strings[key]]
+        for name, start, end in self.patterns.matcher(doc):
+            rule = self.patterns.rules[name]
             if rule.kind != "trigger":
                 continue
             spans.append((start, end))

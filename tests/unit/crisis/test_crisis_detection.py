@@ -59,6 +59,11 @@ def test_ordinary_messages_rarely_fire(detector):
         "I'm going to end it with my boyfriend",
         "I want to dye my hair",
         "I'm dying to see the new film",
+        "we lost my brother to suicide three years ago today",
+        "she died by suicide when I was small and I still miss her",
+        "I'm on a suicide prevention course at work",
+        "my nan is in heaven now",
+        "can I join them in the group",
     ],
 )
 def test_idioms_do_not_fire(detector, idiom):
@@ -137,6 +142,11 @@ def test_a_broken_patterns_file_is_reported_precisely(patterns, change, message)
         ("i know how i'd do it", "possible"),
         ("ive got the pills ready", "possible"),
         ("ive been looking at the bridge", "possible"),
+        # after a death: the word "suicide" about someone else is grief, wanting to follow is not
+        ("my friend died by suicide and i want to go the same way", "possible"),
+        ("we lost her to suicide and i keep thinking i should join her", "possible"),
+        ("i just want to be with my dad in heaven", "possible"),
+        ("lost my dad to suicide and now i want to die too", "crisis"),
     ],
 )
 def test_the_kinds_of_miss_are_caught_at_their_level(detector, text, level):

@@ -3,11 +3,12 @@
 The held-out split is only worth anything if no line of it was ever trained on, so a string that
 appears in both a training corpus (bot/services/crisis/corpus/*.yml) and an evaluation file
 (any tests/evaluation/**/*.yml, the held-out split included) fails here, compared case- and
-space-insensitively.
+space-insensitively and ignoring punctuation.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -47,6 +48,18 @@ ORDINARY_KINDS = {
     "care_coordination",
     "consent_and_sharing",
     "long_rambling",
+    "venting_low_mood_no_risk",
+    "venting_anxiety_stress",
+    "counselling_questions",
+    "long_everyday",
+    "death_words_everyday",
+    "grief_and_bereavement",
+    "news_media_study",
+    "past_and_recovery",
+    "negation_and_reassurance",
+    "carers_everyday",
+    "angry_frustrated_no_threat",
+    "tweet_style_ordinary",
 }
 CRISIS_KINDS = {
     "suicidal_intent",
@@ -85,6 +98,22 @@ CRISIS_CORPUS_KINDS = {
     "command_voices",
     "someone_else_at_risk",
     "euphemism_and_voices",
+    "posts_passive_ideation",
+    "posts_active_ideation",
+    "posts_hopeless_with_death",
+    "long_buried_risk",
+    "tweet_style",
+    "farewells_finality",
+    "cant_stay_safe",
+    "not_waking",
+    "substances_method",
+    "overdose_taken",
+    "vague_intent_decided",
+    "spaced_and_misspelt",
+    "being_harmed_now",
+    "harming_others_more",
+    "command_voices_more",
+    "carer_worry",
 }
 CONTEXT_EXPECTATIONS = {"crisis", "possible", "none"}
 
@@ -106,6 +135,11 @@ def _strings(node) -> list[str]:
 
 def _key(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def _words_key(text: str) -> str:
+    """The words alone, for leakage: case, spacing and punctuation do not make a line new."""
+    return " ".join(re.findall(r"[\w']+", text.casefold()))
 
 
 def _evaluation_strings(path: Path) -> list[str]:
@@ -138,8 +172,8 @@ def test_ordinary_corpus_has_every_kind_and_enough_of_each():
     data = _load(ORDINARY)
     assert set(data) == ORDINARY_KINDS
     for kind, texts in data.items():
-        assert isinstance(texts, list) and len(texts) >= 120, kind
-    assert sum(len(texts) for texts in data.values()) >= 3300
+        assert isinstance(texts, list) and len(texts) >= 100, kind
+    assert sum(len(texts) for texts in data.values()) >= 4800
 
 
 def test_ordinary_corpus_strings_are_clean_and_unique():
@@ -156,8 +190,8 @@ def test_crisis_corpus_has_every_kind_and_enough_of_each():
     data = _load(CRISIS)
     assert set(data) == CRISIS_CORPUS_KINDS
     for kind, texts in data.items():
-        assert isinstance(texts, list) and len(texts) >= 90, kind
-    assert sum(len(texts) for texts in data.values()) >= 1700
+        assert isinstance(texts, list) and len(texts) >= 60, kind
+    assert sum(len(texts) for texts in data.values()) >= 3300
 
 
 def test_crisis_corpus_strings_are_clean_and_unique():
@@ -207,9 +241,9 @@ def test_no_heldout_crisis_message_is_ordinary_in_the_corpus():
 
 @pytest.mark.parametrize("corpus", sorted(CORPUS_DIR.glob("*.yml")), ids=lambda p: p.name)
 def test_no_training_string_is_in_an_evaluation_set(corpus):
-    training = {_key(t) for t in _strings(_load(corpus)) if isinstance(t, str)}
+    training = {_words_key(t) for t in _strings(_load(corpus)) if isinstance(t, str)}
     evaluation_files = sorted(EVALUATION_DIR.rglob("*.yml"))
     leaked = {
-        f"{path.name}: {t}" for path in evaluation_files for t in _evaluation_strings(path) if _key(t) in training
+        f"{path.name}: {t}" for path in evaluation_files for t in _evaluation_strings(path) if _words_key(t) in training
     }
     assert not leaked, sorted(leaked)[:20]
