@@ -115,7 +115,7 @@ def test_without_a_classifier_only_patterns_decide(assessor):
     assert patterns_only.assess("what time is group on thursday").level is RiskLevel.NONE
 
 
-@pytest.mark.xfail(strict=True, reason="held-out recall with the classifier live is 84.4% (H1b)")
+@pytest.mark.xfail(strict=True, reason="held-out recall with the classifier live is 88.3% (H1b)")
 def test_heldout_recall_is_complete_at_possible_or_above(assessor):
     missed = [t for t in _heldout_crisis() if not assessor.assess(t).is_risk]
     assert not missed, f"{len(missed)} held-out crisis messages missed"
