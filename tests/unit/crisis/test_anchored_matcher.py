@@ -17,7 +17,7 @@ from bot.services.crisis.help_questions import HELP_QUESTIONS_PATH, HelpQuestion
 from tests.evaluation.sets import crisis_cases, ordinary_messages
 
 EDGE_CASES = [
-    "i'm going to kill myself.",
+    "honestly i'm gonna end my life.",
     "I WANT TO DIEEEE",
     "d i e",
     "i cant promise ill be safe",
