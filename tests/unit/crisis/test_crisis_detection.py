@@ -146,6 +146,7 @@ def test_a_broken_patterns_file_is_reported_precisely(patterns, change, message)
         ("my friend died by suicide and i want to go the same way", "possible"),
         ("we lost her to suicide and i keep thinking i should join her", "possible"),
         ("i just want to be with my dad in heaven", "possible"),
+        ("we lost him to suicide and i'm next", "possible"),
         ("lost my dad to suicide and now i want to die too", "crisis"),
     ],
 )
