@@ -148,6 +148,9 @@ def test_a_broken_patterns_file_is_reported_precisely(patterns, change, message)
         ("i just want to be with my dad in heaven", "possible"),
         ("we lost him to suicide and i'm next", "possible"),
         ("lost my dad to suicide and now i want to die too", "crisis"),
+        # "not in crisis" drops only those words; the rest is still read
+        ("i'm not in crisis but i want to die", "crisis"),
+        ("i'm not in crisis, i'm not safe", "crisis"),
     ],
 )
 def test_the_kinds_of_miss_are_caught_at_their_level(detector, text, level):
@@ -172,6 +175,8 @@ def test_the_kinds_of_miss_are_caught_at_their_level(detector, text, level):
         "tonight's the night of the big match",
         "by the time you read this i'll have left for work",
         "i cant promise ill be on time",
+        "you've misunderstood, I am not in crisis thank you",
+        "I'm not in crisis, just fed up",
     ],
 )
 def test_the_same_words_in_everyday_use_do_not_fire(detector, text):
