@@ -41,7 +41,12 @@ def test_a_question_about_crisis_help_is_no_alarm(assessor, text, kind):
 
 @pytest.mark.parametrize(
     "text",
-    ["who do I call in a crisis, I want to die", "I'm in crisis", "can i text someone, i'm in crisis", "my crisis plan is useless, I want to end my life"],
+    [
+        "who do I call in a crisis, I want to die",
+        "I'm in crisis",
+        "can i text someone, i'm in crisis",
+        "my crisis plan is useless, I want to end my life",
+    ],
 )
 def test_crisis_language_around_a_question_is_still_a_crisis(assessor, text):
     assert assessor.assess(text).level is RiskLevel.CRISIS
