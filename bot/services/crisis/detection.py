@@ -191,6 +191,16 @@ class _Patterns:
     speaker: frozenset[str]
     relations: frozenset[str]
 
+    def triggers(self, doc: Doc) -> list[tuple[_Rule, int, int]]:
+        """The trigger matches in `doc` that overlap no exclusion: (rule, start, end)."""
+        matches = [(self.rules[name], start, end) for name, start, end in self.matcher(doc)]
+        excluded = [(start, end) for rule, start, end in matches if rule.kind == "exclusion"]
+        return [
+            (rule, start, end)
+            for rule, start, end in matches
+            if rule.kind == "trigger" and not any(s < end and start < e for s, e in excluded)
+        ]
+
 
 def _entries(compiler: _Compiler, raw: Any, where: str) -> list[tuple[str, Any, str]]:
     """(id, pattern as written, its subject rule), the pattern checked later by the compiler."""
@@ -276,13 +286,7 @@ class CrisisDetector:
         return self.detect_doc(self.nlp(normalise(text)))
 
     def detect_doc(self, doc: Doc) -> CrisisSignal | None:
-        matches = [(self.patterns.rules[name], start, end) for name, start, end in self.patterns.matcher(doc)]
-        excluded = [(start, end) for rule, start, end in matches if rule.kind == "exclusion"]
-        triggers = [
-            (rule, start, end)
-            for rule, start, end in matches
-            if rule.kind == "trigger" and not any(s < end and start < e for s, e in excluded)
-        ]
+        triggers = self.patterns.triggers(doc)
         if not triggers:
             return None
         order = self.patterns.categories

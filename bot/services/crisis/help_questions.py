@@ -3,7 +3,9 @@ call in a crisis?", "what's the crisis line number?".
 
 The patterns (content/crisis_help_questions.yml, in the crisis patterns' own language) find
 the words that ask about help. The message is then read again without them: only when what is
-left carries no risk is it a question, so "who do I call, I want to die" stays a crisis. No
+left carries no risk is it a question, so "who do I call, I want to die" stays a crisis. The
+file's exclusions drop a question match as they do in the crisis patterns: "who do I call, I'm
+in crisis" says the person is in crisis now, so it is not only a question. No
 Rasa here; nothing is logged or stored.
 """
 
@@ -49,10 +51,7 @@ class HelpQuestions:
         doc = self.nlp(normalise(text))
         spans = []
         kind = None
-        for name, start, end in self.patterns.matcher(doc):
-            rule = self.patterns.rules[name]
-            if rule.kind != "trigger":
-                continue
+        for rule, start, end in self.patterns.triggers(doc):
             spans.append((start, end))
             if kind is None or KINDS.index(rule.category) < KINDS.index(kind):
                 kind = rule.category

@@ -45,6 +45,9 @@ def test_a_question_about_crisis_help_is_no_alarm(assessor, text, kind):
         "who do I call in a crisis, I want to die",
         "I'm in crisis",
         "can i text someone, i'm in crisis",
+        "who do i call, i'm in crisis",
+        "who can i ring im in crisis",
+        "what do i do im in a crisis",
         "my crisis plan is useless, I want to end my life",
     ],
 )
