@@ -19,8 +19,6 @@ false alarms <= 5%; p95 <= 2 ms.
 
 from __future__ import annotations
 
-import csv
-import re
 import statistics
 import sys
 import time
@@ -30,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.leakage import tsv_rows, words_key  # noqa: E402
 from bot.services.crisis.classifier import (  # noqa: E402
     CRISIS_CORPUS,
     RiskClassifier,
@@ -55,16 +54,7 @@ def heldout_crisis() -> list[tuple[str, str]]:
 
 def external(name: str) -> list[tuple[str, str]]:
     """(source file, text) rows; the source is cut to its repository and file, never the text."""
-    path = EXTERNAL / name
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [((row.get("source") or "?").split(" ")[0][:60], row["text"]) for row in rows if row.get("text")]
-
-
-def words_key(text: str) -> str:
-    return " ".join(re.findall(r"[\w']+", text.casefold()))
+    return [((row.get("source") or "?").split(" ")[0][:60], row["text"]) for row in tsv_rows(EXTERNAL / name)]
 
 
 def training_lines_in_external() -> int:

@@ -8,12 +8,13 @@ space-insensitively and ignoring punctuation.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
+
+from bench.leakage import words_key
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS_DIR = ROOT / "bot" / "services" / "crisis" / "corpus"
@@ -137,11 +138,6 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _words_key(text: str) -> str:
-    """The words alone, for leakage: case, spacing and punctuation do not make a line new."""
-    return " ".join(re.findall(r"[\w']+", text.casefold()))
-
-
 def _evaluation_strings(path: Path) -> list[str]:
     """The lines of an evaluation file that would be leakage if a corpus held them too.
 
@@ -241,9 +237,9 @@ def test_no_heldout_crisis_message_is_ordinary_in_the_corpus():
 
 @pytest.mark.parametrize("corpus", sorted(CORPUS_DIR.glob("*.yml")), ids=lambda p: p.name)
 def test_no_training_string_is_in_an_evaluation_set(corpus):
-    training = {_words_key(t) for t in _strings(_load(corpus)) if isinstance(t, str)}
+    training = {words_key(t) for t in _strings(_load(corpus)) if isinstance(t, str)}
     evaluation_files = sorted(EVALUATION_DIR.rglob("*.yml"))
     leaked = {
-        f"{path.name}: {t}" for path in evaluation_files for t in _evaluation_strings(path) if _words_key(t) in training
+        f"{path.name}: {t}" for path in evaluation_files for t in _evaluation_strings(path) if words_key(t) in training
     }
     assert not leaked, sorted(leaked)[:20]
