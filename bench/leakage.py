@@ -25,3 +25,14 @@ def tsv_rows(path: Path) -> list[dict[str, str]]:
         return []
     with path.open(encoding="utf-8", newline="") as handle:
         return [row for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if row.get("text")]
+
+
+def holds_a_line(key: str, lines: set[str], shortest: int = 3) -> bool:
+    """True when the words `key` hold one of `lines` (words keys of `shortest` words or more) whole:
+    "hi, what can you do" holds "what can you do". A line padded with a greeting is still the line."""
+    words = key.split()
+    return any(
+        " ".join(words[start : start + size]) in lines
+        for size in range(shortest, len(words) + 1)
+        for start in range(len(words) - size + 1)
+    )
