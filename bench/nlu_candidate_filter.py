@@ -17,7 +17,6 @@ import argparse
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.leakage import holds_a_line, tsv_rows, words_key  # noqa: E402
+from bot.language.normalise import strings_in  # noqa: E402
+from bot.language.training_examples import intent_examples, nlu_files  # noqa: E402
 
 CANDIDATES_DIR = ROOT / "bench" / "nlu_candidates"
 NLU_DIR = ROOT / "bot" / "data" / "nlu"
@@ -35,37 +36,17 @@ EVALUATION_DIR = ROOT / "tests" / "evaluation"
 CODE_INTENTS = frozenset({"enrolment_code", "link_code", "carer_link_code"})
 
 
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-
-
 def evaluation_keys() -> set[str]:
     """The words of every evaluation line: external files and the project's own held-out sets."""
     keys = {words_key(row["text"]) for path in sorted(EXTERNAL_DIR.glob("*.tsv")) for row in tsv_rows(path)}
     for path in sorted(EVALUATION_DIR.rglob("*.yml")):
-        keys |= {words_key(text) for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8")))}
+        keys |= {words_key(text) for text in strings_in(yaml.safe_load(path.read_text(encoding="utf-8")))}
     return keys
-
-
-def examples(block: str) -> list[str]:
-    return [line.strip()[2:].strip() for line in block.splitlines() if line.strip().startswith("- ")]
 
 
 def training_keys() -> dict[str, str]:
     """words key -> intent, of every training example today."""
-    keys = {}
-    for path in sorted(NLU_DIR.glob("*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            for text in examples(item.get("examples") or ""):
-                keys[words_key(text)] = item.get("intent", "")
-    return keys
+    return {words_key(text): intent for intent, text in intent_examples(nlu_files(NLU_DIR))}
 
 
 def rejection(text: str, intent: str, known: dict[str, str], banned: set[str], is_risk: Any) -> str | None:
@@ -109,32 +90,28 @@ def main() -> None:
     dropped: Counter[str] = Counter()
     kept = 0
     for path in sorted(CANDIDATES_DIR.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for item in data["nlu"]:
-            keep = []
-            for text in examples(item["examples"]):
-                reason = rejection(text, item["intent"], known, banned, lambda t: assessor.assess_message(t).is_risk)
-                if reason:
-                    dropped[reason] += 1
-                    continue
-                known[words_key(text)] = item["intent"]
-                keep.append(text)
-            item["examples"] = "".join(f"- {text}\n" for text in keep)
-            kept += len(keep)
-            if arguments.apply and keep:
-                _with_examples(NLU_DIR / path.name, item["intent"], keep)
+        keep: dict[str, list[str]] = {}
+        for intent, text in intent_examples([path]):
+            reason = rejection(text, intent, known, banned, lambda t: assessor.assess_message(t).is_risk)
+            if reason:
+                dropped[reason] += 1
+                continue
+            known[words_key(text)] = intent
+            keep.setdefault(intent, []).append(text)
+            kept += 1
         if arguments.apply:
+            for intent, lines in keep.items():
+                _with_examples(NLU_DIR / path.name, intent, lines)
             path.unlink()
         else:
-            path.write_text(_dump(data), encoding="utf-8")
+            path.write_text(_dump(keep), encoding="utf-8")
     print(f"kept {kept}; dropped {dict(dropped)}")
 
 
-def _dump(data: dict) -> str:
+def _dump(examples_by_intent: dict[str, list[str]]) -> str:
     lines = ['version: "3.1"', "nlu:"]
-    for item in data["nlu"]:
-        lines += [f"- intent: {item['intent']}", "  examples: |"]
-        lines += [f"    {line}" for line in item["examples"].splitlines()]
+    for intent, texts in examples_by_intent.items():
+        lines += [f"- intent: {intent}", "  examples: |", *(f"    - {text}" for text in texts)]
     return "\n".join(lines) + "\n"
 
 

@@ -142,15 +142,16 @@ def load_language(path: Path = LANGUAGE_PATH) -> tuple[dict[str, str], list[str]
     return dict(text_speak), list(keep)
 
 
-def _strings(data: Any) -> Iterable[str]:
+def strings_in(data: Any) -> Iterable[str]:
+    """Every string anywhere in parsed YAML (mappings and lists walked), in order."""
     if isinstance(data, str):
         yield data
     elif isinstance(data, dict):
         for value in data.values():
-            yield from _strings(value)
+            yield from strings_in(value)
     elif isinstance(data, list):
         for value in data:
-            yield from _strings(value)
+            yield from strings_in(value)
 
 
 def _words_in_yaml(paths: Iterable[Path], field: str | None = None) -> set[str]:
@@ -163,7 +164,7 @@ def _words_in_yaml(paths: Iterable[Path], field: str | None = None) -> set[str]:
             continue  # a broken file is reported by its own loader, not here
         if field is not None:
             data = [item.get(field) for item in (data or {}).get("nlu") or [] if isinstance(item, dict)]
-        for text in _strings(data):
+        for text in strings_in(data):
             for chunk in text.lower().split():
                 if not _DIGIT.search(chunk):
                     words.update(_YAML_WORD.findall(chunk))
